@@ -1,0 +1,63 @@
+"""Run configuration: one frozen object built by the CLI (or a Python caller) and passed to every stage.
+
+Stages never read options or files themselves; they read this object.
+
+Example:
+    >>> cfg = AnalysisConfig(languages=("en", "ru"))
+    >>> cfg.languages
+    ('en', 'ru')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analyzer.errors import UsageError
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "ru", "ro", "el", "fa", "kk")
+
+# Regions whose national phone formats the redactor recognises besides the
+# international "+<country code>" form, one per default language.
+DEFAULT_PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "RU", "RO", "MD", "GR", "IR", "KZ")
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """Columns the user named explicitly; ``None`` means "guess it"."""
+
+    text: str | None = None
+    id: str | None = None
+    date: str | None = None
+    nps: str | None = None
+    respondent: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Everything a run of ``analyze`` depends on besides the input itself.
+
+    Attributes:
+        languages: ISO 639-1 codes the language identifier may answer (plus ``unknown``).
+        redact: replace personal data in text before any later stage sees it.
+        encoding: force this text encoding instead of detecting it.
+        columns: explicit column names; unnamed ones are guessed.
+        max_field_chars: a text field longer than this is rejected as absurdly long.
+        phone_regions: regions whose national phone formats are redacted.
+    """
+
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    redact: bool = True
+    encoding: str | None = None
+    columns: ColumnChoice = field(default_factory=ColumnChoice)
+    max_field_chars: int = 20_000
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            raise UsageError("--languages: give at least one ISO 639-1 code, e.g. en,ru,ro,el,fa,kk")
+        from analyzer.language import check_languages
+
+        check_languages(self.languages)
+        if self.max_field_chars < 1:
+            raise UsageError(f"--max-chars: {self.max_field_chars} is not allowed; give a positive number of characters")

@@ -1,0 +1,110 @@
+"""The column contract: every column a stage adds, written once.
+
+Two tables flow through the pipeline: ``comments`` (one row per input row that
+passed ingestion) and ``segments`` (sentences or clauses of a comment), joined
+by ``comment_id``. A stage adds columns and never drops, renames or mutates the
+ones it was given; it calls :func:`check_columns` first.
+
+Example:
+    >>> import pandas as pd
+    >>> check_columns(pd.DataFrame({TEXT: ["hi"]}), [TEXT], stage="segment")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analyzer.errors import MissingColumns
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the contract: its name, dtype, the stage that adds it and its meaning."""
+
+    name: str
+    dtype: str
+    stage: str
+    description: str
+
+
+# comments ----------------------------------------------------------------
+COMMENT_ID = "comment_id"
+SOURCE_LINE = "source_line"
+RAW_TEXT = "raw_text"
+TEXT = "text"
+LANG = "lang"
+DATE = "date"
+CHANNEL = "channel"
+RESPONDENT_ID = "respondent_id"
+NPS_SCORE = "nps_score"
+NPS_GROUP = "nps_group"
+N_REDACTIONS = "n_redactions"
+TOUCHPOINTS = "touchpoints"
+SENTIMENT = "sentiment"
+SENTIMENT_SCORE = "sentiment_score"
+ISSUE_IDS = "issue_ids"
+
+# segments ----------------------------------------------------------------
+SEGMENT_ID = "segment_id"
+SEGMENT_START = "start"
+SEGMENT_END = "end"
+TOUCHPOINT = "touchpoint"
+TOUCHPOINT_CONFIDENCE = "touchpoint_confidence"
+ISSUE_ID = "issue_id"
+
+# rejects -----------------------------------------------------------------
+REJECT_LINE = "line"
+REJECT_COLUMN = "column"
+REJECT_PROBLEM = "problem"
+REJECT_REASON = "reason"
+
+COMMENT_COLUMNS: tuple[Column, ...] = (
+    Column(COMMENT_ID, "string", "ingest", "Id from the input, or a stable hash of the row when the input has none."),
+    Column(SOURCE_LINE, "int64", "ingest", "Line (CSV/TSV/JSONL) or sheet row (XLSX) where the record starts; record number for Parquet and DataFrames."),
+    Column(RAW_TEXT, "string", "ingest", "Comment text exactly as read. Never written to any output."),
+    Column(DATE, "datetime64[ns]", "ingest", "Date of the comment, parsed; missing when the input has no date column."),
+    Column(CHANNEL, "string", "ingest", "Where the remark was heard (phone, chat, e-mail, store, ...)."),
+    Column(RESPONDENT_ID, "string", "ingest", "Who said it; joins comments to NPS answers."),
+    Column(NPS_SCORE, "Int64", "ingest", "Answer to 'how likely are you to recommend us', 0-10."),
+    Column(NPS_GROUP, "string", "prepare", "promoter (9-10), passive (7-8) or detractor (0-6)."),
+    Column(TEXT, "string", "prepare", "Normalised and redacted text: what every later stage and output sees."),
+    Column(LANG, "string", "prepare", "ISO 639-1 code of the comment's main language, or 'unknown'."),
+    Column(N_REDACTIONS, "int64", "prepare", "How many pieces of personal data were replaced in the text."),
+)
+
+SEGMENT_COLUMNS: tuple[Column, ...] = (
+    Column(COMMENT_ID, "string", "segment", "The comment this segment belongs to."),
+    Column(SEGMENT_ID, "string", "segment", "'<comment_id>-<n>', n counting from 1 in text order."),
+    Column(TEXT, "string", "segment", "The sentence or clause, stripped of surrounding space and of the contrastive conjunction that split it."),
+    Column(LANG, "string", "segment", "Language of the comment the segment came from."),
+    Column(SEGMENT_START, "int64", "segment", "Start offset of the segment in the comment's prepared text."),
+    Column(SEGMENT_END, "int64", "segment", "End offset (exclusive) in the comment's prepared text."),
+)
+
+REJECT_COLUMNS: tuple[Column, ...] = (
+    Column(REJECT_LINE, "int64", "ingest", "Line (or sheet row / record number) of the rejected row in the input."),
+    Column(REJECT_COLUMN, "string", "ingest", "Input column the problem is in, empty when it concerns the whole row."),
+    Column(REJECT_PROBLEM, "string", "ingest", "Short code of the first problem: empty_text, too_long, bad_nps, bad_date, duplicate_id, ragged, bad_json."),
+    Column(REJECT_REASON, "string", "ingest", "What was wrong and what is accepted."),
+)
+
+# Columns that outputs write, in order; raw_text is deliberately absent.
+COMMENT_OUTPUT = [COMMENT_ID, SOURCE_LINE, TEXT, LANG, DATE, CHANNEL, RESPONDENT_ID, NPS_SCORE, NPS_GROUP, N_REDACTIONS]
+SEGMENT_OUTPUT = [c.name for c in SEGMENT_COLUMNS]
+
+
+def check_columns(frame: pd.DataFrame, required: Iterable[str], *, stage: str) -> None:
+    """Raise :class:`MissingColumns` unless ``frame`` has every ``required`` column.
+
+    Example:
+        >>> check_columns(pd.DataFrame({"a": [1]}), ["a"], stage="demo")
+    """
+    missing = [name for name in required if name not in frame.columns]
+    if missing:
+        raise MissingColumns(
+            f"stage '{stage}' needs column(s) {', '.join(missing)}; "
+            f"the table has {', '.join(map(str, frame.columns)) or 'no columns'}"
+        )
