@@ -1,0 +1,411 @@
+"""Redaction of personal data in free text: e-mails, phone numbers, card numbers and IBANs.
+
+Comments arrive in English, Russian, Romanian, Greek, Persian and Kazakh; the
+redactor runs before anything is written anywhere, so later stages and every
+output only see the replacement tokens ``[EMAIL]``, ``[PHONE]``, ``[CARD]`` and
+``[IBAN]``.
+
+What counts as each kind:
+
+* **email**: a dot-atom local part (Unicode letters allowed) ``@`` a domain
+  whose last label is two or more letters (or ``xn--`` punycode). ``@home`` and
+  ``me@localhost`` are not e-mails.
+* **phone**: whatever ``phonenumbers.PhoneNumberMatcher`` finds with
+  ``Leniency.VALID`` for any of the configured regions, with at least
+  :data:`MIN_PHONE_DIGITS` digits. ``+<country code>`` numbers are found
+  whichever regions are configured; national layouts only for those regions.
+  Persian and Arabic-Indic digits are handled by phonenumbers itself.
+* **card**: 13-19 digits (first digit not 0), contiguous or grouped 4-4-4-4[-1..3],
+  4-6-5 or 4-6-4 with one kind of separator (space or hyphen), passing
+  ``stdnum.luhn``.
+* **iban**: two letters, two check digits and up to 30 letters or digits, compact
+  or in groups of four separated by single spaces, any letter case, accepted by
+  ``stdnum.iban.is_valid``. Iranian IBANs (``IR`` + 24 digits) are missing from
+  stdnum's registry, so for them only the structure and the ISO 7064 mod 97-10
+  checksum (``stdnum.iso7064.mod_97_10``) are checked.
+
+Cards and IBANs are searched in a copy of the text whose digits are all ASCII
+(same length, so offsets carry over); replacements are always made in the
+original text, which otherwise stays byte-identical (RTL marks, ZWNJ included).
+
+Overlapping findings are resolved deterministically: the longer span wins; at
+equal length the order is card > iban > phone > email (a checksum is stronger
+evidence than the pattern-only validity of a phone number; an e-mail can hardly
+tie with the others, it comes last).
+
+Example:
+    >>> text, counts = Redactor().redact("Call +44 20 7946 0958 or write to ivan.petrov@example.com")
+    >>> text
+    'Call [PHONE] or write to [EMAIL]'
+    >>> sorted(counts.items())
+    [('email', 1), ('phone', 1)]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+from stdnum.iso7064 import mod_97_10
+
+from analyzer.config import DEFAULT_PHONE_REGIONS
+from analyzer.errors import UsageError
+
+#: Replacement token per kind. The key order is the tie-break order at equal span length.
+TOKENS: dict[str, str] = {"card": "[CARD]", "iban": "[IBAN]", "phone": "[PHONE]", "email": "[EMAIL]"}
+
+#: A phone number needs at least this many digits (extension excluded). It keeps the
+#: 4-6 digit service numbers (Iranian call centres, Austrian short numbers) out, which
+#: are not personal data and look like quantities, and it lets texts with fewer
+#: digits skip the phone matcher altogether.
+MIN_PHONE_DIGITS = 7
+
+_RANK = {kind: rank for rank, kind in enumerate(TOKENS)}
+
+# --- pre-checks -------------------------------------------------------------
+# phonenumbers joins digit blocks with at most 4 characters of its punctuation
+# (no letters except "x" and the katakana "ー"), so every phone number with
+# MIN_PHONE_DIGITS digits, and every card, contains a stretch of that many digits
+# joined by at most 4 such characters. Text without one skips the search.
+_PHONE_GAP = r"(?:[^\w]|[xXー])"
+_SEVEN_DIGITS = re.compile(rf"\d(?:{_PHONE_GAP}{{0,4}}\d){{{MIN_PHONE_DIGITS - 1}}}")
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+_DIGIT = re.compile(r"\d")
+
+# --- e-mail -----------------------------------------------------------------
+# A dot-atom local part: RFC 5322 atext minus quotes, slash and braces, which in
+# free text delimit an address more often than they belong to it. \w makes it Unicode.
+_ATOM = r"[\w!#$%&*+=?^|~-]+"
+_EMAIL = re.compile(
+    rf"(?<![\w!#$%&*+=?^|~-]){_ATOM}(?:\.{_ATOM})*"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"
+    r"(?:[^\W\d_]{2,63}|xn--[a-zA-Z0-9-]{1,59})"
+    r"(?![\w-])"
+)
+
+# --- cards and IBANs (searched in the ASCII-digit copy of the text) ----------
+_CARD = re.compile(
+    r"(?<![\w.,+])"  # not inside a word, a decimal number or a +phone number
+    r"(?:[1-9][0-9]{12,18}"
+    r"|[1-9][0-9]{3}(?P<sep>[ -])[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)[0-9]{4}(?:(?P=sep)(?P<tail>[0-9]{1,3}))?"
+    r"|[1-9][0-9]{3}(?P<sep2>[ -])[0-9]{6}(?P=sep2)[0-9]{4,5})"
+    r"(?!\w|[.,][0-9])"
+)
+_IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?!\w)")
+# Countries whose IBANs stdnum's registry lacks: the compact form to expect.
+_EXTRA_IBAN = {"IR": re.compile(r"IR[0-9]{24}")}
+
+# --- phone fallback -----------------------------------------------------------
+# phonenumbers takes digits joined by spaces as one candidate and gives up on it
+# when a number is followed by another one ("8 916 123 45 67 3 раза"). A run is
+# such a stretch; it is retried in windows of whitespace-separated tokens.
+_RUN = re.compile(r"[+\uff0b(\[\uff08\uff3b]?\d(?:[^\w\n]{0,4}\d)*")
+_TOKEN = re.compile(r"\S+")
+_MAX_WINDOW_TOKENS = 6  # "8 701 123 45 67" has 5; no usual layout has more than 6
+_MAX_PHONE_DIGITS = 20  # 15 (E.164) plus an international call prefix such as 810
+_CONTEXT = 8  # characters around a run that phonenumbers looks at (letters, %, :30)
+_BREAK = ","  # not phone punctuation: ends a phonenumbers candidate
+
+
+class UnknownRegion(UsageError):
+    """A phone region is not a code phonenumbers knows.
+
+    Example:
+        >>> str(UnknownRegion("phone region 'UK' is not known"))
+        "phone region 'UK' is not known"
+    """
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """One span of personal data found in a text.
+
+    Attributes:
+        kind: ``"email"``, ``"phone"``, ``"card"`` or ``"iban"``.
+        start: offset of the first character in the original text.
+        end: offset just past the last character in the original text.
+
+    Example:
+        >>> r = Redaction("email", 9, 25)
+        >>> "write to ivan@example.com"[r.start:r.end]
+        'ivan@example.com'
+    """
+
+    kind: str
+    start: int
+    end: int
+
+
+class _AsciiDigits(dict):
+    """``str.translate`` table mapping every Unicode decimal digit to its ASCII twin, filled lazily."""
+
+    def __missing__(self, code: int) -> int:
+        digit = unicodedata.decimal(chr(code), None)
+        self[code] = code if digit is None else 0x30 + digit
+        return self[code]
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
+class Redactor:
+    """Find and replace e-mails, phone numbers, card numbers and IBANs in free text.
+
+    Args:
+        regions: ISO 3166-1 alpha-2 codes (any case) whose national phone layouts
+            are recognised. ``+<country code>`` numbers are recognised in any case;
+            an empty sequence recognises only those.
+
+    Raises:
+        UnknownRegion: a region is not one phonenumbers supports.
+
+    Example:
+        >>> Redactor(regions=("RO",)).redact("Sunați-mă la 0721 234 567")[0]
+        'Sunați-mă la [PHONE]'
+    """
+
+    def __init__(self, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> None:
+        if isinstance(regions, str):
+            regions = (regions,)
+        checked: list[str] = []
+        for region in regions:
+            code = str(region).upper()
+            if code not in phonenumbers.SUPPORTED_REGIONS:
+                hint = " (the United Kingdom is GB)" if code == "UK" else ""
+                raise UnknownRegion(
+                    f"phone region {region!r} is not known{hint}; expected ISO 3166-1 alpha-2 codes "
+                    f"that phonenumbers supports, e.g. {', '.join(DEFAULT_PHONE_REGIONS)}"
+                )
+            if code not in checked:
+                checked.append(code)
+        self.regions: tuple[str, ...] = tuple(checked)
+        # "ZZ" (unknown region) still finds +<country code> numbers.
+        self._matcher_regions = self.regions or ("ZZ",)
+
+    def __repr__(self) -> str:
+        return f"Redactor(regions={self.regions!r})"
+
+    def find(self, text: str) -> list[Redaction]:
+        """Find the personal data in ``text``.
+
+        A number that only stands out once its neighbour is replaced (phonenumbers
+        skips ``4111 1111 1111 1111 8 916 123 45 67`` as a whole) is found by
+        searching the replaced text again until nothing new turns up, so
+        ``find(redact(text)[0])`` is always empty.
+
+        Args:
+            text: any string.
+
+        Returns:
+            Non-overlapping redactions sorted by offset, with offsets into ``text``.
+
+        Raises:
+            TypeError: ``text`` is not a string.
+
+        Example:
+            >>> Redactor().find("Mail maria+shop@mail.ru, tel. 8 (916) 123-45-67")
+            [Redaction(kind='email', start=5, end=23), Redaction(kind='phone', start=30, end=47)]
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"find: expected a str, got {type(text).__name__}: {text!r}")
+        found = self._scan(text)
+        while found:
+            replaced, segments = _replace(text, found)
+            more = self._scan(replaced)
+            mapped = [m for m in (_to_original(r, segments) for r in more) if m is not None]
+            if not mapped:
+                break
+            found = sorted(found + mapped, key=lambda r: r.start)
+        return found
+
+    def redact(self, text: str) -> tuple[str, Counter[str]]:
+        """Replace the personal data in ``text`` with ``[EMAIL]``, ``[PHONE]``, ``[CARD]`` or ``[IBAN]``.
+
+        Args:
+            text: any string.
+
+        Returns:
+            The redacted text (``text`` itself, the same object, when nothing was
+            found) and how many spans of each kind were replaced.
+
+        Raises:
+            TypeError: ``text`` is not a string.
+
+        Example:
+            >>> Redactor().redact("Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32")
+            ('Card [CARD], IBAN [IBAN]', Counter({'card': 1, 'iban': 1}))
+        """
+        found = self.find(text)
+        if not found:
+            return text, Counter()
+        return _replace(text, found)[0], Counter(r.kind for r in found)
+
+    # -- one pass ------------------------------------------------------------
+
+    def _scan(self, text: str) -> list[Redaction]:
+        """Every finding in ``text`` in one pass, overlaps resolved."""
+        found: list[Redaction] = []
+        if "@" in text:
+            found += [Redaction("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
+        ascii_text = text.translate(_ASCII_DIGITS) if _NON_ASCII_DIGIT.search(text) else text
+        found += [Redaction("iban", start, end) for start, end in _ibans(ascii_text)]
+        if _SEVEN_DIGITS.search(text):
+            found += [Redaction("card", start, end) for start, end in _cards(ascii_text)]
+            phones = self._phones(text, found)
+            found += [Redaction("phone", start, end) for start, end in phones]
+        return _resolve(found)
+
+    def _phones(self, text: str, taken: list[Redaction]) -> set[tuple[int, int]]:
+        """Spans of phone numbers: phonenumbers on the text, then on runs it left unexplained."""
+        spans = self._match_phones(text)
+        blocked = [(r.start, r.end) for r in taken] + sorted(spans)
+        for run in _RUN.finditer(text):
+            if _uncovered_digits(text, run.start(), run.end(), blocked) >= MIN_PHONE_DIGITS:
+                spans |= self._phones_in_run(text, run.start(), run.end(), blocked)
+        return spans
+
+    def _match_phones(self, text: str, offset: int = 0) -> set[tuple[int, int]]:
+        """Spans phonenumbers finds in ``text`` for any region, shifted by ``offset``."""
+        spans = set()
+        for region in self._matcher_regions:
+            for match in PhoneNumberMatcher(text, region, Leniency.VALID):
+                digits = _count_digits(match.raw_string) - len(match.number.extension or "")
+                if digits >= MIN_PHONE_DIGITS:
+                    spans.add((match.start + offset, match.end + offset))
+        return spans
+
+    def _phones_in_run(self, text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Retry a run in windows of up to six tokens, each cut off from its neighbours by a comma."""
+        tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
+        lo, hi = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
+        spans: set[tuple[int, int]] = set()
+        for i in range(len(tokens)):
+            for j in range(i, min(len(tokens), i + _MAX_WINDOW_TOKENS)):
+                if (i, j) == (0, len(tokens) - 1):
+                    continue  # the whole run: already tried
+                w_start, w_end = tokens[i][0], tokens[j][1]
+                digits = _count_digits(text[w_start:w_end])
+                if digits > _MAX_PHONE_DIGITS:
+                    break
+                if digits < MIN_PHONE_DIGITS or _overlaps(w_start, w_end, blocked):
+                    continue
+                window = list(text[lo:hi])
+                if i > 0:
+                    window[w_start - 1 - lo] = _BREAK
+                if j < len(tokens) - 1:
+                    window[w_end - lo] = _BREAK
+                spans |= {(s, e) for s, e in self._match_phones("".join(window), offset=lo) if start <= s and e <= end}
+        return spans
+
+
+# --- helpers --------------------------------------------------------------------
+
+
+def _cards(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of Luhn-valid card numbers in an ASCII-digit text."""
+    pos = 0
+    while match := _CARD.search(text, pos):
+        ends = [match.end()]
+        if match.group("tail"):
+            ends.append(match.start("tail") - 1)  # "4111 1111 1111 1111 12/26": drop the "12"
+        for end in ends:
+            if luhn.is_valid(re.sub(r"[ -]", "", text[match.start() : end])):
+                yield match.start(), end
+                pos = end
+                break
+        else:
+            pos = match.start() + 1
+
+
+def _ibans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of valid IBANs in an ASCII-digit text, trailing groups dropped until one validates."""
+    pos = 0
+    while match := _IBAN.search(text, pos):
+        start = match.start()
+        ends = [match.end()] + [i for i in range(match.end() - 1, start, -1) if text[i] == " "]
+        for end in ends:
+            if _is_iban(text[start:end].replace(" ", "")):
+                yield start, end
+                pos = end
+                break
+        else:
+            pos = start + 1
+
+
+def _is_iban(compact: str) -> bool:
+    """Whether a compact candidate is a valid IBAN."""
+    compact = compact.upper()
+    extra = _EXTRA_IBAN.get(compact[:2])
+    if extra is not None:
+        return bool(extra.fullmatch(compact)) and mod_97_10.is_valid(compact[4:] + compact[:4])
+    return stdnum_iban.is_valid(compact)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` overlaps any of ``spans``."""
+    return any(s < end and start < e for s, e in spans)
+
+
+def _count_digits(text: str) -> int:
+    """How many decimal digits (any script) ``text`` holds."""
+    return len(_DIGIT.findall(text))
+
+
+def _uncovered_digits(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> int:
+    """How many digits of ``text[start:end]`` lie outside every span."""
+    uncovered, pos = 0, start
+    for s, e in sorted(spans):
+        if e <= pos or s >= end:
+            continue
+        uncovered += _count_digits(text[pos : max(s, pos)])
+        pos = min(max(e, pos), end)
+    return uncovered + _count_digits(text[pos:end])
+
+
+def _resolve(found: list[Redaction]) -> list[Redaction]:
+    """Keep non-overlapping findings: longest first, then by kind rank, then leftmost."""
+    kept: list[Redaction] = []
+    for r in sorted(set(found), key=lambda r: (r.start - r.end, _RANK[r.kind], r.start)):
+        if not any(k.start < r.end and r.start < k.end for k in kept):
+            kept.append(r)
+    return sorted(kept, key=lambda r: r.start)
+
+
+def _replace(text: str, found: list[Redaction]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Replace sorted, non-overlapping findings with their tokens.
+
+    Returns the new text and its literal segments as ``(new_start, old_start, length)``.
+    """
+    parts: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    old = new = 0
+    for r in found:
+        parts.append(text[old : r.start])
+        segments.append((new, old, r.start - old))
+        new += r.start - old
+        token = TOKENS[r.kind]
+        parts.append(token)
+        new += len(token)
+        old = r.end
+    parts.append(text[old:])
+    segments.append((new, old, len(text) - old))
+    return "".join(parts), segments
+
+
+def _to_original(r: Redaction, segments: list[tuple[int, int, int]]) -> Redaction | None:
+    """Map a finding in a replaced text back to the original, or None if it touches a token.
+
+    Tokens are letters in brackets, which no e-mail, phone, card or IBAN span can
+    include, so ``None`` is not expected.
+    """
+    for new, old, length in segments:
+        if new <= r.start and r.end <= new + length:
+            return Redaction(r.kind, old + r.start - new, old + r.end - new)
+    return None
