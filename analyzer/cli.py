@@ -1,0 +1,143 @@
+"""The ``analyze`` command: a thin typer layer over the library.
+
+``analyze FILE`` runs the analysis (it is the ``run`` command, picked when the
+first argument is not a command name); subcommands hang off the same app.
+
+Example:
+    >>> from typer.testing import CliRunner
+    >>> CliRunner().invoke(app, ["--version"]).output.startswith("analyze ")
+    True
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError
+
+EXAMPLES = """
+\b
+Examples:
+  analyze comments.csv                      analyse a file, outputs in analysis/ beside it
+  analyze comments.xlsx --out report --force
+  analyze export.csv --text-col Remark --nps-col "Score 0-10" --encoding cp1251
+  cat comments.csv | analyze - --out analysis
+  analyze comments.csv --languages en,ru --format parquet --format xlsx
+"""
+
+
+class DefaultCommandGroup(TyperGroup):
+    """A group that runs ``run`` when the first argument is not one of its commands or options."""
+
+    default_command = "run"
+    group_options = ("--help", "-h", "--version", "--install-completion", "--show-completion")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Insert the default command name before a file argument or a run option."""
+        if args and args[0] not in self.commands and args[0] not in self.group_options:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=DefaultCommandGroup,
+    name="analyze",
+    help="Turn customer comments into touchpoints, sentiment and a short list of recurring issues.\n" + EXAMPLES,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"analyze {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn customer comments into touchpoints, sentiment and a short list of recurring issues."""
+
+
+def _fail(error: AnalyzerError, debug: bool) -> None:
+    if debug:
+        raise error
+    err_console.print(f"[red]Error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _split_languages(value: str) -> tuple[str, ...]:
+    return tuple(code.strip().lower() for code in value.split(",") if code.strip())
+
+
+@app.command("run", epilog=EXAMPLES)
+def run(
+    file: Annotated[str, typer.Argument(help="Comments file (CSV, TSV, XLSX, JSONL, Parquet), or - for CSV on standard input.", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder. Default: analysis/ beside the input (./analysis for stdin).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an output folder that holds a previous run.")] = False,
+    formats: Annotated[list[str], typer.Option("--format", help="Also write parquet, jsonl or xlsx (repeatable). CSV is always written.")] = [],  # noqa: B006
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of the input, e.g. utf-8, utf-16, cp1251, cp1253, cp1256. Default: detected.")] = None,
+    text_col: Annotated[str | None, typer.Option("--text-col", help="Column holding the comment text. Default: guessed.")] = None,
+    id_col: Annotated[str | None, typer.Option("--id-col", help="Column holding comment ids. Default: guessed; ids are generated when there is none.")] = None,
+    date_col: Annotated[str | None, typer.Option("--date-col", help="Column holding dates. Default: guessed.")] = None,
+    nps_col: Annotated[str | None, typer.Option("--nps-col", help="Column holding 0-10 NPS answers. Default: guessed.")] = None,
+    respondent_col: Annotated[str | None, typer.Option("--respondent-col", help="Column holding respondent ids. Default: guessed.")] = None,
+    channel_col: Annotated[str | None, typer.Option("--channel-col", help="Column holding the channel. Default: guessed.")] = None,
+    languages: Annotated[str, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language identifier may answer.")] = "en,ru,ro,el,fa,kk",
+    no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep e-mails, phone numbers, card numbers and IBANs in the outputs.")] = False,
+    max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = 20_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+) -> None:
+    """Analyse a comments file and write the results to an output folder."""
+    from analyzer.config import AnalysisConfig, ColumnChoice
+    from analyzer.console import RichReporter, print_summary
+    from analyzer.outputs import check_formats, write_outputs
+    from analyzer.pipeline import analyze
+
+    console = Console(stderr=False, quiet=quiet)
+    try:
+        config = AnalysisConfig(
+            languages=_split_languages(languages),
+            redact=not no_redact,
+            encoding=encoding,
+            columns=ColumnChoice(text=text_col, id=id_col, date=date_col, nps=nps_col, respondent=respondent_col, channel=channel_col),
+            max_field_chars=max_chars,
+        )
+        check_formats(formats)
+        reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
+        source: Any
+        if file == "-":
+            source, name, default_out = sys.stdin.buffer, "<stdin>", Path("analysis")
+        else:
+            source, name, default_out = file, file, Path(file).parent / "analysis"
+        result = analyze(source, config, reporter, name=name)
+        written = write_outputs(result, out or default_out, formats=formats, force=force)
+    except AnalyzerError as error:
+        _fail(error, debug)
+        return
+    except KeyboardInterrupt:
+        err_console.print("Interrupted; previous outputs were left as they were.")
+        raise typer.Exit(130) from None
+    except Exception as error:  # a bug: one line unless --debug, never a bare traceback
+        if debug:
+            raise
+        err_console.print(f"[red]Internal error:[/red] {escape(type(error).__name__)}: {escape(str(error))} "
+                          "(run again with --debug for the traceback and please report it)", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    print_summary(console, result, written)
+

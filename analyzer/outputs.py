@@ -1,0 +1,227 @@
+"""Writing a run's outputs to a folder, all or nothing.
+
+Files go to a temporary sibling folder first and are flushed to disk; the
+finished folder then takes the place of the previous one. On Linux the swap
+is one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere it is two renames, and
+a run interrupted between them is repaired by the next call (the previous
+outputs are put back). Either way a reader sees the previous outputs or the
+complete new ones, never half files.
+
+Every CSV and XLSX cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return gets a leading apostrophe, so a spreadsheet shows it as
+text instead of running it as a formula.
+
+Example:
+    >>> neutralize_formulas(pd.DataFrame({"t": ["=1+1", "ok"]}))["t"].tolist()
+    ["'=1+1", 'ok']
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analyzer import schema as S
+from analyzer.errors import OutputError, OutputExists, UsageError
+from analyzer.pipeline import Result
+
+FORMATS = ("csv", "parquet", "jsonl", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TABLES = ("comments", "segments", "rejects")
+
+
+def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe.
+
+    Example:
+        >>> neutralize_formulas(pd.DataFrame({"t": ["@SUM(A1)", "-", "fine"]}))["t"].tolist()
+        ["'@SUM(A1)", "'-", 'fine']
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == "string" or out[column].dtype == object:
+            values = out[column].astype("string")
+            risky = values.str.startswith(_FORMULA_START).fillna(False)
+            if risky.any():
+                out[column] = values.where(~risky, "'" + values)
+    return out
+
+
+def output_tables(result: Result) -> dict[str, pd.DataFrame]:
+    """The tables a run writes, in contract column order; ``raw_text`` is never among them.
+
+    Example:
+        >>> import analyzer
+        >>> sorted(output_tables(analyzer.analyze(pd.DataFrame({"text": ["hello there"]}))))
+        ['comments', 'rejects', 'segments']
+    """
+    comments = result.comments[[c for c in S.COMMENT_OUTPUT if c in result.comments.columns]
+                               + [c for c in result.comments.columns if c not in S.COMMENT_OUTPUT and c != S.RAW_TEXT]]
+    return {"comments": comments, "segments": result.segments, "rejects": result.rejects}
+
+
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            values = out[column]
+            midnight = values.dropna().dt.normalize().eq(values.dropna()).all()
+            out[column] = values.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S").astype("string")
+    return out
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    # UTF-8 with a BOM: Excel then shows Cyrillic, Greek and Persian correctly; pandas and our reader skip it.
+    neutralize_formulas(_dates_as_text(frame)).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    _dates_as_text(frame).to_json(path, orient="records", lines=True, force_ascii=False)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
+
+
+WRITERS: dict[str, tuple[str, Callable[[pd.DataFrame, Path], None]]] = {
+    "csv": (".csv", _write_csv),
+    "jsonl": (".jsonl", _write_jsonl),
+    "parquet": (".parquet", _write_parquet),
+}
+
+
+def check_formats(formats: Iterable[str]) -> list[str]:
+    """Return the formats to write (CSV first, always), or raise :class:`UsageError` naming unknown ones.
+
+    Example:
+        >>> check_formats(["xlsx", "csv"])
+        ['csv', 'xlsx']
+    """
+    wanted = ["csv"] + [f for f in dict.fromkeys(formats) if f != "csv"]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"--format: {', '.join(unknown)} not supported; accepted: {', '.join(FORMATS)}")
+    return wanted
+
+
+def write_outputs(
+    result: Result, out_dir: str | Path, *, formats: Iterable[str] = ("csv",), force: bool = False
+) -> list[Path]:
+    """Write the run's tables, ``summary.json`` and ``run.log`` into ``out_dir``, atomically.
+
+    Args:
+        result: what :func:`analyzer.analyze` returned.
+        out_dir: the output folder; created if missing.
+        formats: ``csv`` always, plus any of ``parquet``, ``jsonl``, ``xlsx``.
+        force: replace a folder that holds a previous run.
+
+    Returns:
+        The paths written, inside ``out_dir``.
+
+    Raises:
+        OutputExists: ``out_dir`` holds files and ``force`` is false.
+        UsageError: an unknown format was asked for.
+    """
+    out_dir = Path(out_dir)
+    wanted = check_formats(formats)
+    recover(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another place with --out")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise OutputExists(f"{out_dir}: already holds a previous run; pass --force to replace it or --out to write elsewhere")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        names = _write_all(result, staging, wanted)
+        _fsync_tree(staging)
+        _swap_into_place(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name in names]
+
+
+def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
+    tables = output_tables(result)
+    names: list[str] = []
+    for fmt in formats:
+        if fmt == "xlsx":
+            with pd.ExcelWriter(folder / "analysis.xlsx", engine="openpyxl") as book:
+                for name, frame in tables.items():
+                    neutralize_formulas(_dates_as_text(frame)).to_excel(book, sheet_name=name, index=False)
+            names.append("analysis.xlsx")
+            continue
+        suffix, writer = WRITERS[fmt]
+        for name, frame in tables.items():
+            writer(frame, folder / f"{name}{suffix}")
+            names.append(f"{name}{suffix}")
+    summary: dict[str, Any] = {**result.summary, "outputs": names + ["summary.json", "run.log"]}
+    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    (folder / "run.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")
+    return names + ["summary.json", "run.log"]
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _backup_of(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.previous"
+
+
+def recover(out_dir: str | Path) -> bool:
+    """Put previous outputs back if a two-rename swap was interrupted; True if it did.
+
+    Example:
+        >>> recover("/nonexistent/analysis")
+        False
+    """
+    out_dir = Path(out_dir)
+    backup = _backup_of(out_dir)
+    if backup.is_dir() and not out_dir.exists():
+        os.rename(backup, out_dir)
+        return True
+    if backup.is_dir():
+        shutil.rmtree(backup, ignore_errors=True)
+    return False
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        return  # staging now holds the previous run; the caller removes it
+    backup = _backup_of(out_dir)
+    os.rename(out_dir, backup)
+    os.rename(staging, out_dir)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

@@ -1,0 +1,135 @@
+"""The pipeline: ingest -> prepare -> segment, composed into one call that returns the output tables.
+
+Later stages (touchpoint and sentiment classification, issue discovery, NPS
+linkage) plug in after ``segment`` and add their own columns.
+
+Example:
+    >>> import pandas as pd
+    >>> result = analyze(pd.DataFrame({"comment": ["The courier was late, but the operator was kind."]}))
+    >>> result.segments["text"].tolist()
+    ['The courier was late', 'the operator was kind.']
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from typing import Any
+
+import pandas as pd
+
+from analyzer import __version__
+from analyzer import schema as S
+from analyzer.config import AnalysisConfig
+from analyzer.ingest import Ingested, Source, read_comments
+from analyzer.prepare import prepare
+from analyzer.reporter import RecordingReporter, Reporter
+from analyzer.segment import segment
+
+
+@dataclass
+class Result:
+    """The output tables of one run, plus its summary and log.
+
+    Attributes:
+        comments: one row per analysed comment (see ``analyzer.schema.COMMENT_COLUMNS``).
+        segments: one row per sentence or clause (see ``analyzer.schema.SEGMENT_COLUMNS``).
+        rejects: one row per refused input row, with its line and reason.
+        summary: counts, languages, column mapping, parameters, versions, input checksum.
+        log: every message the run reported, timestamped.
+    """
+
+    comments: pd.DataFrame
+    segments: pd.DataFrame
+    rejects: pd.DataFrame
+    summary: dict[str, Any]
+    log: list[str] = field(default_factory=list)
+
+
+def analyze(
+    source: Source,
+    config: AnalysisConfig | None = None,
+    reporter: Reporter | None = None,
+    *,
+    name: str | None = None,
+) -> Result:
+    """Run the analysis on a file path, a binary stream or a DataFrame.
+
+    Args:
+        source: what to analyse; a DataFrame needs a text column (guessed like a file's).
+        config: the run's configuration; defaults everywhere.
+        reporter: receives progress and decisions (the CLI draws them); silent by default.
+        name: the input's name in messages and the summary.
+
+    Raises:
+        AnalyzerError: a whole-input problem (missing file, no text column, ...).
+    """
+    config = config or AnalysisConfig()
+    recorder = RecordingReporter(reporter)
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    ingested = read_comments(source, config, recorder, name=name)
+    comments = prepare(ingested.comments, config, recorder)
+    segments = segment(comments, config, recorder)
+    recorder.info(f"segments: {len(segments)} from {len(comments)} comment(s)")
+    summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)
+    return Result(comments, segments, ingested.rejects, summary, recorder.lines)
+
+
+def _versions() -> dict[str, str]:
+    versions = {"analyzer": __version__, "python": platform.python_version()}
+    for package in ("pandas", "spacy", "lingua-language-detector", "phonenumbers", "charset-normalizer"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover - all are dependencies
+            versions[package] = "not installed"
+    return versions
+
+
+def _summary(
+    ingested: Ingested,
+    comments: pd.DataFrame,
+    segments: pd.DataFrame,
+    config: AnalysisConfig,
+    started: datetime,
+    seconds: float,
+) -> dict[str, Any]:
+    table, mapping = ingested.table, ingested.mapping
+    dates = comments[S.DATE].dropna()
+    return {
+        "input": {
+            "name": ingested.source,
+            "format": table.format,
+            "encoding": table.encoding,
+            "delimiter": table.delimiter if table.delimiter in (",", ";", "\t", "|") else None,
+            "sha256": table.checksum,
+            "blank_lines_skipped": table.blank_lines,
+        },
+        "columns": {role: getattr(mapping, role) for role in ("text", "id", "date", "nps", "respondent", "channel")},
+        "columns_how": mapping.how,
+        "counts": {
+            "rows_read": ingested.rows_read,
+            "rows_analyzed": len(comments),
+            "rows_rejected": len(ingested.rejects),
+            "segments": len(segments),
+            "redactions": int(comments[S.N_REDACTIONS].sum()) if len(comments) else 0,
+            "with_nps": int(comments[S.NPS_SCORE].notna().sum()),
+        },
+        "rejects_by_problem": dict(Counter(ingested.rejects[S.REJECT_PROBLEM].tolist()).most_common()),
+        "languages": dict(Counter(comments[S.LANG].tolist()).most_common()),
+        "dates": {"first": dates.min().date().isoformat(), "last": dates.max().date().isoformat()} if len(dates) else None,
+        "parameters": {
+            "languages": list(config.languages),
+            "redact": config.redact,
+            "encoding": config.encoding,
+            "max_field_chars": config.max_field_chars,
+            "phone_regions": list(config.phone_regions),
+            "columns_given": {k: v for k, v in vars(config.columns).items() if v is not None},
+        },
+        "versions": _versions(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "seconds": round(seconds, 3),
+    }

@@ -1,0 +1,84 @@
+"""Preparation: Unicode normalisation, language identification, NPS groups and redaction of personal data.
+
+Adds ``text`` (what every later stage and output sees), ``lang``,
+``n_redactions`` and ``nps_group``; ``raw_text`` stays as read and is never
+written anywhere.
+
+Example:
+    >>> import pandas as pd
+    >>> from analyzer.ingest import read_comments
+    >>> comments = read_comments(pd.DataFrame({"text": ["Call me: +44 20 7946 0958"], "nps": [9]})).comments
+    >>> prepare(comments).loc[0, ["text", "lang", "nps_group"]].tolist()
+    ['Call me: [PHONE]', 'en', 'promoter']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from analyzer import schema as S
+from analyzer.config import AnalysisConfig
+from analyzer.language import LanguageIdentifier
+from analyzer.normalize import normalize_text
+from analyzer.redact import Redactor
+from analyzer.reporter import NullReporter, Reporter
+
+# Arabic letters that cp1256 exports put where Persian spelling has its own.
+_PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
+
+
+def nps_group(score: int | None) -> str | None:
+    """promoter (9-10), passive (7-8), detractor (0-6), ``None`` for no score.
+
+    Example:
+        >>> [nps_group(s) for s in (10, 7, 6, None)]
+        ['promoter', 'passive', 'detractor', None]
+    """
+    if score is None or score is pd.NA:
+        return None
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+def prepare(
+    comments: pd.DataFrame, config: AnalysisConfig | None = None, reporter: Reporter | None = None
+) -> pd.DataFrame:
+    """Add ``text``, ``lang``, ``n_redactions`` and ``nps_group`` to the comments table.
+
+    Args:
+        comments: the table from :func:`analyzer.ingest.read_comments`.
+        config: languages, redaction switch and phone regions.
+        reporter: receives the language and redaction counts.
+
+    Returns:
+        A new table; the input is left as it was.
+    """
+    config = config or AnalysisConfig()
+    reporter = reporter or NullReporter()
+    S.check_columns(comments, [S.RAW_TEXT, S.NPS_SCORE], stage="prepare")
+    out = comments.copy()
+    normalised = [normalize_text(t) for t in comments[S.RAW_TEXT].tolist()]
+    langs = LanguageIdentifier(config.languages).identify(normalised)
+    normalised = [t.translate(_PERSIAN_LETTERS) if lang == "fa" else t for t, lang in zip(normalised, langs)]
+    counts: list[int] = [0] * len(normalised)
+    kinds: Counter[str] = Counter()
+    if config.redact:
+        redactor = Redactor(config.phone_regions)
+        for i, text in enumerate(reporter.track(normalised, len(normalised), "Redacting personal data")):
+            redacted, found = redactor.redact(text)
+            normalised[i] = redacted
+            counts[i] = sum(found.values())
+            kinds.update(found)
+    out[S.TEXT] = pd.array(normalised, dtype="string")
+    out[S.LANG] = pd.array(langs, dtype="string")
+    out[S.N_REDACTIONS] = pd.array(counts, dtype="int64")
+    out[S.NPS_GROUP] = pd.array([nps_group(s) for s in comments[S.NPS_SCORE].tolist()], dtype="string")
+    language_counts = Counter(langs)
+    reporter.info("languages: " + ", ".join(f"{code} {n}" for code, n in language_counts.most_common()))
+    if config.redact:
+        reporter.info("redacted: " + (", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "nothing found"))
+    else:
+        reporter.warn("redaction is off (--no-redact): personal data in comments is written to the outputs as it is")
+    return out
+

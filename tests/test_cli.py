@@ -1,0 +1,201 @@
+"""End-to-end tests of the ``analyze`` command on the sample file and on one golden file per bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from analyzer import __version__
+from analyzer.cli import app
+
+from .conftest import DATA, SAMPLE
+
+runner = CliRunner()
+
+
+def _run(*args: str, input: bytes | None = None):
+    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory) -> tuple[object, Path]:
+    out = tmp_path_factory.mktemp("sample") / "analysis"
+    result = _run(str(SAMPLE), "--out", str(out))
+    return result, out
+
+
+def test_cli_sample_run_writes_every_output(sample_run) -> None:
+    result, out = sample_run
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["comments.csv", "rejects.csv", "run.log", "segments.csv", "summary.json"]
+    summary = json.loads((out / "summary.json").read_text())
+    counts = summary["counts"]
+    assert counts["rows_read"] == counts["rows_analyzed"] + counts["rows_rejected"]
+    assert counts["rows_read"] >= 400
+    assert set(summary["languages"]) >= {"en", "ru", "ro", "el", "fa", "kk"}
+    assert summary["input"]["sha256"] and summary["versions"]["analyzer"] == __version__
+    assert "rows read" in result.output and "Wrote 5 files" in result.output
+
+
+def test_cli_sample_outputs_follow_the_contract(sample_run) -> None:
+    _, out = sample_run
+    comments = pd.read_csv(out / "comments.csv", dtype=str)
+    segments = pd.read_csv(out / "segments.csv", dtype=str)
+    assert list(comments.columns) == ["comment_id", "source_line", "text", "lang", "date", "channel", "respondent_id",
+                                      "nps_score", "nps_group", "n_redactions"]
+    assert list(segments.columns) == ["comment_id", "segment_id", "text", "lang", "start", "end"]
+    assert set(segments["comment_id"]) == set(comments["comment_id"])
+    assert "raw_text" not in comments.columns
+
+
+def test_cli_sample_outputs_hold_no_personal_data(sample_run) -> None:
+    from analyzer.redact import Redactor
+
+    _, out = sample_run
+    redactor = Redactor()
+    for name in ("comments.csv", "segments.csv", "rejects.csv", "run.log"):
+        text = (out / name).read_text(encoding="utf-8-sig")
+        assert redactor.find(text) == [], name
+    assert json.loads((out / "summary.json").read_text())["counts"]["redactions"] > 0
+
+
+def test_cli_refuses_to_overwrite_without_force(sample_run) -> None:
+    _, out = sample_run
+    before = (out / "summary.json").read_text()
+    result = _run(str(SAMPLE), "--out", str(out), "--quiet")
+    assert result.exit_code == 6
+    assert result.stderr.strip() == f"Error: {out}: already holds a previous run; pass --force to replace it or --out to write elsewhere"
+    assert (out / "summary.json").read_text() == before
+
+
+def test_cli_force_replaces_and_extra_formats(tmp_path) -> None:
+    out = tmp_path / "a"
+    assert _run(str(DATA / "bad_nps.csv"), "--out", str(out), "-q").exit_code == 0
+    result = _run(str(DATA / "bad_nps.csv"), "--out", str(out), "--force", "--format", "parquet", "--format", "jsonl",
+                  "--format", "xlsx", "-q")
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert {"comments.parquet", "segments.jsonl", "rejects.parquet", "analysis.xlsx", "comments.csv"} <= names
+    assert len(pd.read_parquet(out / "comments.parquet")) == 1
+
+
+def test_cli_quiet_prints_nothing(tmp_path) -> None:
+    result = _run(str(DATA / "bad_nps.csv"), "--out", str(tmp_path / "q"), "--quiet")
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_cli_default_output_folder_is_beside_the_input(tmp_path) -> None:
+    copy = tmp_path / "in.csv"
+    shutil.copy(DATA / "bad_nps.csv", copy)
+    assert _run(str(copy), "-q").exit_code == 0
+    assert (tmp_path / "analysis" / "comments.csv").exists()
+
+
+def test_cli_options_before_the_file(tmp_path) -> None:
+    result = _run("--out", str(tmp_path / "o"), "-q", str(DATA / "bad_nps.csv"))
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_reads_stdin(tmp_path) -> None:
+    result = _run("-", "--out", str(tmp_path / "s"), input="comment,nps\nCourier was late,3\n".encode())
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "s" / "summary.json").read_text())["input"]["name"] == "<stdin>"
+
+
+def test_cli_prints_every_column_guess(tmp_path) -> None:
+    result = _run(str(DATA / "cp1251_export.csv"), "--out", str(tmp_path / "g"))
+    assert result.exit_code == 0, result.output
+    assert "text column: 'отзыв' (by name; override with --text-col)" in result.stderr
+    assert "nps column: 'оценка' (by name; override with --nps-col)" in result.stderr
+    assert "encoding: cp1251 (detected)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "code", "line"),
+    [
+        ("missing.csv", [], 3, "Error: {path}: no such file; give the path of a CSV, TSV, XLSX, JSONL or Parquet file, or - for CSV on standard input"),
+        ("empty.csv", [], 3, "Error: {path}: the file is empty; expected a header row and at least one comment"),
+        ("header_only.csv", [], 3, "Error: {path}: the file has a header (id, comment, nps) but no data rows"),
+        ("no_text_column.csv", [], 3, "Error: {path}: no column holds comment text (columns: 'id', 'nps', 'date'); name it with --text-col "
+                                      "or call it comment, text, feedback, verbatim, review, отзыв or комментарий"),
+        ("cp1251_export.csv", ["--encoding", "utf-8"], 3,
+         "Error: {path}: byte 0xee on line 1 (offset 3) is not valid utf-8; give the real one with --encoding "
+         "(e.g. utf-8, utf-16, cp1251, kz1048, cp1253, cp1256, cp1250)"),
+        ("cp1251_export.csv", ["--encoding", "nope"], 2,
+         "Error: --encoding: 'nope' is not an encoding Python knows; give the real one with --encoding "
+         "(e.g. utf-8, utf-16, cp1251, kz1048, cp1253, cp1256, cp1250)"),
+        ("old_excel.xls", [], 3, "Error: {path}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV and try again"),
+        ("bad_nps.csv", ["--text-col", "Comment"], 3, "Error: {path}: --text-col 'Comment' is not a column of the file; "
+                                                     "its columns are 'id', 'comment', 'nps'"),
+        ("bad_nps.csv", ["--languages", "en,xx"], 2, "Error: --languages: xx not supported; accepted ISO 639-1 codes: "),
+        ("bad_nps.csv", ["--format", "pdf"], 2, "Error: --format: pdf not supported; accepted: csv, parquet, jsonl, xlsx"),
+    ],
+)
+def test_cli_whole_file_problem_is_one_line(tmp_path, name: str, args: list[str], code: int, line: str) -> None:
+    path = DATA / name
+    result = _run(str(path), "--out", str(tmp_path / "o"), *args)
+    assert result.exit_code == code
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    expected = line.format(path=path)
+    assert errors[0] == expected if not expected.endswith(": ") else errors[0].startswith(expected)
+    assert result.stderr.rstrip().endswith(errors[0])
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "rejected"),
+    [
+        ("blank_comments.csv", [], [(3, "empty_text"), (4, "empty_text")]),
+        ("bad_nps.csv", [], [(2, "bad_nps"), (3, "bad_nps"), (5, "bad_nps"), (6, "bad_nps")]),
+        ("bad_dates.csv", [], [(3, "bad_date"), (4, "bad_date")]),
+        ("duplicate_ids.csv", [], [(4, "duplicate_id"), (5, "duplicate_id")]),
+        ("ragged_rows.csv", [], [(3, "ragged"), (4, "ragged")]),
+        ("long_field.csv", [], [(3, "too_long")]),
+        ("broken_lines.jsonl", [], [(2, "bad_json"), (3, "bad_json"), (4, "bad_json")]),
+    ],
+)
+def test_cli_row_problems_go_to_rejects(tmp_path, name: str, args: list[str], rejected: list[tuple[int, str]]) -> None:
+    out = tmp_path / "o"
+    result = _run(str(DATA / name), "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+    rejects = pd.read_csv(out / "rejects.csv", dtype={"line": int, "problem": str})
+    assert list(zip(rejects["line"], rejects["problem"])) == rejected
+    assert rejects["reason"].notna().all()
+    summary = json.loads((out / "summary.json").read_text())["counts"]
+    assert summary["rows_rejected"] == len(rejected)
+    assert summary["rows_read"] == summary["rows_analyzed"] + summary["rows_rejected"]
+    assert f"row(s) rejected; see rejects.csv" in result.stderr
+
+
+def test_cli_debug_shows_the_traceback(tmp_path) -> None:
+    from analyzer.errors import EmptyFile
+
+    with pytest.raises(EmptyFile):
+        _run(str(DATA / "empty.csv"), "--out", str(tmp_path / "o"), "--debug")
+
+
+def test_cli_version() -> None:
+    assert _run("--version").output == f"analyze {__version__}\n"
+
+
+@pytest.mark.parametrize("command", [[]] + [[name] for name in typer.main.get_command(app).commands])
+def test_cli_every_command_has_help(command: list[str]) -> None:
+    result = _run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+
+
+def test_cli_no_arguments_shows_help() -> None:
+    result = runner.invoke(app, [])
+    assert "Usage:" in result.output
+
+
+def test_cli_shell_completion_is_offered() -> None:
+    assert "--install-completion" in _run("--help").output
