@@ -1,11 +1,7 @@
 """Writing a run's outputs to a folder, all or nothing.
 
-Files go to a temporary sibling folder first and are flushed to disk; the
-finished folder then takes the place of the previous one. On Linux the swap
-is one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere it is two renames, and
-a run interrupted between them is repaired by the next call (the previous
-outputs are put back). Either way a reader sees the previous outputs or the
-complete new ones, never half files.
+The folder is replaced as a whole (see :mod:`analyzer.atomic`): a reader sees
+the previous outputs or the complete new ones, never half files.
 
 Every CSV and XLSX cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
 a carriage return gets a leading apostrophe, so a spreadsheet shows it as
@@ -18,11 +14,7 @@ Example:
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
-import os
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -30,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer import schema as S
+from analyzer.atomic import recover, write_folder
 from analyzer.errors import OutputError, OutputExists, UsageError
 from analyzer.pipeline import Result
 
@@ -137,16 +130,7 @@ def write_outputs(
         raise OutputError(f"{out_dir}: exists and is not a folder; choose another place with --out")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
         raise OutputExists(f"{out_dir}: already holds a previous run; pass --force to replace it or --out to write elsewhere")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        names = _write_all(result, staging, wanted)
-        _fsync_tree(staging)
-        _swap_into_place(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    names = write_folder(out_dir, lambda folder: _write_all(result, folder, wanted))
     return [out_dir / name for name in names]
 
 
@@ -168,60 +152,3 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     (folder / "run.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")
     return names + ["summary.json", "run.log"]
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _backup_of(out_dir: Path) -> Path:
-    return out_dir.parent / f".{out_dir.name}.previous"
-
-
-def recover(out_dir: str | Path) -> bool:
-    """Put previous outputs back if a two-rename swap was interrupted; True if it did.
-
-    Example:
-        >>> recover("/nonexistent/analysis")
-        False
-    """
-    out_dir = Path(out_dir)
-    backup = _backup_of(out_dir)
-    if backup.is_dir() and not out_dir.exists():
-        os.rename(backup, out_dir)
-        return True
-    if backup.is_dir():
-        shutil.rmtree(backup, ignore_errors=True)
-    return False
-
-
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
-        os.rename(staging, out_dir)
-        return
-    if _exchange(staging, out_dir):
-        return  # staging now holds the previous run; the caller removes it
-    backup = _backup_of(out_dir)
-    os.rename(out_dir, backup)
-    os.rename(staging, out_dir)
-    shutil.rmtree(backup, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directories with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 import analyzer
-from analyzer import outputs
+from analyzer import atomic
 from analyzer.errors import OutputExists
-from analyzer.outputs import neutralize_formulas, recover, write_outputs
+from analyzer.atomic import recover
+from analyzer.outputs import WRITERS, neutralize_formulas, write_outputs
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_outputs_failure_while_writing_keeps_the_previous_run(tmp_path, result, 
     def boom(frame, path):
         raise OSError("disk full")
 
-    monkeypatch.setitem(outputs.WRITERS, "jsonl", (".jsonl", boom))
+    monkeypatch.setitem(WRITERS, "jsonl", (".jsonl", boom))
     with pytest.raises(OSError):
         write_outputs(result, out, formats=["jsonl"], force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -80,7 +81,7 @@ def test_outputs_failure_while_writing_keeps_the_previous_run(tmp_path, result, 
 @pytest.mark.parametrize("exchange", [True, False])
 def test_outputs_replace_whole_folder(tmp_path, result, monkeypatch, exchange: bool) -> None:
     if not exchange:
-        monkeypatch.setattr(outputs, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
     out = tmp_path / "o"
     out.mkdir()
     (out / "stale.txt").write_text("old")
