@@ -32,6 +32,9 @@ Examples:
   analyze export.csv --text-col Remark --nps-col "Score 0-10" --encoding cp1251
   cat comments.csv | analyze - --out analysis
   analyze comments.csv --languages en,ru --format parquet --format xlsx
+  analyze comments.csv --model my-model
+  analyze train labeled.csv --out my-model
+  analyze evaluate test.csv --model my-model --predictions predictions.csv
 """
 
 
@@ -100,6 +103,7 @@ def run(
     languages: Annotated[str, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language identifier may answer.")] = "en,ru,ro,el,fa,kk",
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep e-mails, phone numbers, card numbers and IBANs in the outputs.")] = False,
     max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = 20_000,
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="Trained model folder (from analyze train). Default: the shipped model in models/default.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
 ) -> None:
@@ -117,6 +121,7 @@ def run(
             encoding=encoding,
             columns=ColumnChoice(text=text_col, id=id_col, date=date_col, nps=nps_col, respondent=respondent_col, channel=channel_col),
             max_field_chars=max_chars,
+            model_dir=model,
         )
         check_formats(formats)
         reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
@@ -141,3 +146,92 @@ def run(
         raise typer.Exit(1) from None
     print_summary(console, result, written)
 
+
+
+@app.command("train", epilog=EXAMPLES)
+def train_command(
+    labeled: Annotated[Path, typer.Argument(help="Labeled file: text plus labels (touchpoint:sentiment pairs) or sentiment.", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Model folder to write. Default: model/ beside the labeled file.")] = None,
+    taxonomy: Annotated[Path | None, typer.Option("--taxonomy", help="Taxonomy TOML lending titles, sentiment scores and seed terms. Default: the packaged one.")] = None,
+    featurizer: Annotated[str, typer.Option("--featurizer", help="Text features: tfidf, or e5 (needs the e5 extra).")] = "tfidf",
+    text_col: Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")] = None,
+    labels_col: Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")] = None,
+    sentiment_col: Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment, for sentiment-only files. Default: sentiment.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of the file. Default: detected.")] = None,
+    cv: Annotated[int, typer.Option("--cv", min=2, help="Cross-validation folds for thresholds and reported metrics.")] = 5,
+    no_seeds: Annotated[bool, typer.Option("--no-seeds", help="Do not add the taxonomy's seed terms as training examples.")] = False,
+    credit: Annotated[list[str], typer.Option("--credit", help="Dataset to credit in the model card (repeatable).")] = [],  # noqa: B006
+    force: Annotated[bool, typer.Option("--force", help="Replace a model folder even if its model scored better.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+) -> None:
+    """Train touchpoint and sentiment classifiers on labeled data and save the model with its card."""
+    from analyzer.console import RichReporter, print_labeled_rejects, print_train_report
+    from analyzer.errors import ModelError
+    from analyzer.labels import read_labeled
+    from analyzer.modelio import CARD_FILE, read_card, save_model
+    from analyzer.taxonomy import load_taxonomy
+    from analyzer.training import compare_to_existing, train
+
+    console = Console(quiet=quiet)
+    reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
+    target = out or labeled.parent / "model"
+    try:
+        base = load_taxonomy(taxonomy)
+        data = read_labeled(labeled, name=str(labeled), text_col=text_col, labels_col=labels_col, sentiment_col=sentiment_col,
+                            encoding=encoding)
+        print_labeled_rejects(reporter, data)
+        if target.exists() and any(target.iterdir()) and not (target / CARD_FILE).exists() and not force:
+            raise ModelError(f"{target}: exists and is not a model folder; pass --force to replace it or --out to save elsewhere")
+        model = train(data, featurizer=featurizer, taxonomy=base, use_seeds=not no_seeds, cv=cv, attribution=tuple(credit),
+                      reporter=reporter)
+        if (target / CARD_FILE).exists() and not force:
+            worse_by = compare_to_existing(model.cv_f1, read_card(target))
+            if worse_by is not None and worse_by > 0:
+                raise ModelError(f"{target}: holds a model with cross-validated touchpoint F1 {model.cv_f1 + worse_by:.3f}, better than "
+                                 f"this one's {model.cv_f1:.3f} by {worse_by:.3f}; pass --force to replace it or --out to save elsewhere")
+        save_model(model, target)
+    except AnalyzerError as error:
+        _fail(error, debug)
+        return
+    print_train_report(console, model, target)
+
+
+@app.command("evaluate", epilog=EXAMPLES)
+def evaluate_command(
+    labeled: Annotated[Path, typer.Argument(help="Labeled file to score the model on (same format as for train).", show_default=False)],
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder. Default: the shipped model in models/default.")] = None,
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="Write text, gold, predicted and sentiment_given_gold per row to this CSV.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON object and nothing else.")] = False,
+    text_col: Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")] = None,
+    labels_col: Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")] = None,
+    sentiment_col: Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment. Default: sentiment.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of the file. Default: detected.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+) -> None:
+    """Score a model on labeled data: touchpoint P/R/F1, sentiment accuracy given gold touchpoints, confusions."""
+    import json
+
+    from analyzer.console import RichReporter, print_evaluation, print_labeled_rejects
+    from analyzer.labels import read_labeled
+    from analyzer.modelio import default_model_dir, load_model
+    from analyzer.outputs import write_csv
+    from analyzer.training import evaluate
+
+    console = Console()
+    try:
+        trained = load_model(model or default_model_dir())
+        data = read_labeled(labeled, name=str(labeled), text_col=text_col, labels_col=labels_col, sentiment_col=sentiment_col,
+                            encoding=encoding)
+        if not json_out:
+            print_labeled_rejects(RichReporter(Console(stderr=True)), data)
+        result = evaluate(trained, data)
+        if predictions is not None:
+            write_csv(result.predictions, predictions)
+    except AnalyzerError as error:
+        _fail(error, debug)
+        return
+    if json_out:
+        typer.echo(json.dumps(result.metrics, ensure_ascii=False))
+    else:
+        print_evaluation(console, result, predictions)

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from analyzer.errors import UsageError
 
@@ -44,6 +45,7 @@ class AnalysisConfig:
         columns: explicit column names; unnamed ones are guessed.
         max_field_chars: a text field longer than this is rejected as absurdly long.
         phone_regions: regions whose national phone formats are redacted.
+        model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.modelio``).
     """
 
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
@@ -52,6 +54,7 @@ class AnalysisConfig:
     columns: ColumnChoice = field(default_factory=ColumnChoice)
     max_field_chars: int = 20_000
     phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
+    model_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.languages:

@@ -14,14 +14,17 @@ import io
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from analyzer.labels import LabeledSet
+from analyzer.modelio import FeedbackModel
 from analyzer.pipeline import Result
+from analyzer.training import Evaluation
 
 T = TypeVar("T")
 PROGRESS_AFTER_SECONDS = 2.0
@@ -90,6 +93,8 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     table.add_row("rows rejected", rejected)
     table.add_row("segments", f"{counts['segments']:,}")
     table.add_row("languages", ", ".join(f"{code} {n}" for code, n in summary["languages"].items()) or "-")
+    table.add_row("touchpoints", ", ".join(f"{tp} {n}" for tp, n in summary.get("touchpoints", {}).items()) or "-")
+    table.add_row("comment sentiment", ", ".join(f"{s} {n}" for s, n in summary.get("sentiments", {}).items()) or "-")
     table.add_row("with NPS score", f"{counts['with_nps']:,}")
     if summary["dates"]:
         table.add_row("dates", f"{summary['dates']['first']} .. {summary['dates']['last']}")
@@ -99,3 +104,57 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
         folder = written[0].parent
         console.print(f"Wrote {len(written)} files to [bold]{escape(str(folder))}[/bold]: "
                       + ", ".join(escape(p.name) for p in written), highlight=False)
+
+
+def print_labeled_rejects(reporter: RichReporter, data: LabeledSet, limit: int = 10) -> None:
+    """Warn about every refused row of a labeled file: the count, then the first ``limit`` with lines and reasons."""
+    if not data.rejects:
+        return
+    reporter.warn(f"{data.source}: {len(data.rejects)} of {data.rows_read} row(s) not used:")
+    for line, reason in data.rejects[:limit]:
+        reporter.warn(f"  line {line}: {reason}")
+    if len(data.rejects) > limit:
+        reporter.warn(f"  ... and {len(data.rejects) - limit} more")
+
+
+def _prf_table(title: str, report: dict[str, Any]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in ("touchpoint", "precision", "recall", "F1", "support"):
+        table.add_column(name, justify="left" if name == "touchpoint" else "right")
+    for name, row in report["per_class"].items():
+        table.add_row(escape(name), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}", str(row["support"]))
+    micro = report["micro"]
+    table.add_row("[bold]micro[/bold]", f"{micro['precision']:.3f}", f"{micro['recall']:.3f}", f"[bold]{micro['f1']:.3f}[/bold]", "")
+    return table
+
+
+def print_train_report(console: Console, model: FeedbackModel, folder: Path) -> None:
+    """Cross-validated per-touchpoint P/R/F1, sentiment accuracy, and where the model went."""
+    metrics = model.card["metrics"]
+    if metrics["touchpoints"]:
+        console.print(_prf_table(f"Touchpoints, {metrics['cross_validation_folds']}-fold cross-validated", metrics["touchpoints"]))
+    sentiment = metrics["sentiment"]
+    console.print(f"Sentiment accuracy (cross-validated, {sentiment['n']:,} pairs): [bold]{sentiment['accuracy']:.3f}[/bold]")
+    console.print(f"Saved model to [bold]{escape(str(folder))}[/bold] (card: model_card.json); "
+                  f"use it with: analyze FILE --model {escape(str(folder))}", highlight=False)
+
+
+def print_evaluation(console: Console, evaluation: Evaluation, predictions: Path | None) -> None:
+    """Touchpoint P/R/F1, sentiment accuracy given gold touchpoints, and the confusion table."""
+    metrics = evaluation.metrics
+    if "touchpoints" in metrics:
+        console.print(_prf_table("Touchpoints", metrics["touchpoints"]))
+    sentiment = metrics["sentiment_given_gold"]
+    if sentiment["accuracy"] is not None:
+        console.print(f"Sentiment accuracy given gold touchpoints ({sentiment['pairs']:,} pairs): [bold]{sentiment['accuracy']:.3f}[/bold]")
+    if "confusion" in metrics:
+        predicted = sorted({p for row in metrics["confusion"].values() for p in row})
+        table = Table(title="Confusions (rows: gold, columns: predicted)", title_justify="left")
+        table.add_column("gold")
+        for name in predicted:
+            table.add_column(escape(name), justify="right")
+        for gold, row in metrics["confusion"].items():
+            table.add_row(escape(gold), *[str(row.get(p, "")) for p in predicted])
+        console.print(table)
+    if predictions is not None:
+        console.print(f"Wrote predictions to [bold]{escape(str(predictions))}[/bold]", highlight=False)

@@ -71,7 +71,16 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a table as UTF-8 CSV (with BOM) with dates as text and formulas neutralised.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "t.csv"
+        >>> write_csv(pd.DataFrame({"t": ["=2+2"]}), path)
+        >>> path.read_text(encoding="utf-8-sig").splitlines()
+        ['t', "'=2+2"]
+    """
     # UTF-8 with a BOM: Excel then shows Cyrillic, Greek and Persian correctly; pandas and our reader skip it.
     neutralize_formulas(_dates_as_text(frame)).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
@@ -85,7 +94,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 WRITERS: dict[str, tuple[str, Callable[[pd.DataFrame, Path], None]]] = {
-    "csv": (".csv", _write_csv),
+    "csv": (".csv", write_csv),
     "jsonl": (".jsonl", _write_jsonl),
     "parquet": (".parquet", _write_parquet),
 }

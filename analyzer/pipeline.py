@@ -1,13 +1,15 @@
-"""The pipeline: ingest -> prepare -> segment, composed into one call that returns the output tables.
+"""The pipeline: ingest -> prepare -> segment -> classify, composed into one call that returns the output tables.
 
-Later stages (touchpoint and sentiment classification, issue discovery, NPS
-linkage) plug in after ``segment`` and add their own columns.
+Later stages (issue discovery, NPS linkage) plug in after ``classify`` and
+add their own columns.
 
 Example:
     >>> import pandas as pd
     >>> result = analyze(pd.DataFrame({"comment": ["The courier was late, but the operator was kind."]}))
     >>> result.segments["text"].tolist()
     ['The courier was late', 'the operator was kind.']
+    >>> result.segments["touchpoint"].tolist()
+    ['logistics', 'support']
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import pandas as pd
 from analyzer import __version__
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
+from analyzer.classify import classify, roll_up
 from analyzer.ingest import Ingested, Source, read_comments
+from analyzer.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.prepare import prepare
 from analyzer.reporter import RecordingReporter, Reporter
 from analyzer.segment import segment
@@ -37,7 +41,7 @@ class Result:
 
     Attributes:
         comments: one row per analysed comment (see ``analyzer.schema.COMMENT_COLUMNS``).
-        segments: one row per sentence or clause (see ``analyzer.schema.SEGMENT_COLUMNS``).
+        segments: one row per (sentence or clause, touchpoint) pair (see ``analyzer.schema.SEGMENT_COLUMNS``).
         rejects: one row per refused input row, with its line and reason.
         summary: counts, languages, column mapping, parameters, versions, input checksum.
         log: every message the run reported, timestamped.
@@ -56,6 +60,7 @@ def analyze(
     reporter: Reporter | None = None,
     *,
     name: str | None = None,
+    model: FeedbackModel | None = None,
 ) -> Result:
     """Run the analysis on a file path, a binary stream or a DataFrame.
 
@@ -64,18 +69,30 @@ def analyze(
         config: the run's configuration; defaults everywhere.
         reporter: receives progress and decisions (the CLI draws them); silent by default.
         name: the input's name in messages and the summary.
+        model: an already loaded model; otherwise ``config.model_dir`` or the shipped default is loaded.
 
     Raises:
-        AnalyzerError: a whole-input problem (missing file, no text column, ...).
+        AnalyzerError: a whole-input problem (missing file, no text column, ...) or an unusable model.
     """
     config = config or AnalysisConfig()
     recorder = RecordingReporter(reporter)
     started, clock = datetime.now(timezone.utc), time.perf_counter()
+    loaded_from = None
+    if model is None:  # load before reading the input: a bad model should fail fast
+        model_dir = config.model_dir or default_model_dir()
+        model, loaded_from = load_model(model_dir), str(model_dir)
     ingested = read_comments(source, config, recorder, name=name)
     comments = prepare(ingested.comments, config, recorder)
     segments = segment(comments, config, recorder)
     recorder.info(f"segments: {len(segments)} from {len(comments)} comment(s)")
+    segments = classify(segments, model, recorder)
+    comments = roll_up(comments, segments)
     summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)
+    summary["model"] = {"path": loaded_from, "name": model.card.get("name"),
+                        "created": model.card.get("created"), "featurizer": model.card.get("featurizer"),
+                        "sha256": model.card.get("model_sha256")}
+    summary["touchpoints"] = dict(Counter(segments[S.TOUCHPOINT].dropna().tolist()).most_common())
+    summary["sentiments"] = dict(Counter(comments[S.SENTIMENT].dropna().tolist()).most_common())
     return Result(comments, segments, ingested.rejects, summary, recorder.lines)
 
 
@@ -114,7 +131,7 @@ def _summary(
             "rows_read": ingested.rows_read,
             "rows_analyzed": len(comments),
             "rows_rejected": len(ingested.rejects),
-            "segments": len(segments),
+            "segments": int(segments[S.SEGMENT_ID].nunique()),
             "redactions": int(comments[S.N_REDACTIONS].sum()) if len(comments) else 0,
             "with_nps": int(comments[S.NPS_SCORE].notna().sum()),
         },

@@ -43,6 +43,7 @@ NPS_SCORE = "nps_score"
 NPS_GROUP = "nps_group"
 N_REDACTIONS = "n_redactions"
 TOUCHPOINTS = "touchpoints"
+LABELS = "labels"
 SENTIMENT = "sentiment"
 SENTIMENT_SCORE = "sentiment_score"
 ISSUE_IDS = "issue_ids"
@@ -53,6 +54,7 @@ SEGMENT_START = "start"
 SEGMENT_END = "end"
 TOUCHPOINT = "touchpoint"
 TOUCHPOINT_CONFIDENCE = "touchpoint_confidence"
+SENTIMENT_CONFIDENCE = "sentiment_confidence"
 ISSUE_ID = "issue_id"
 
 # rejects -----------------------------------------------------------------
@@ -73,6 +75,10 @@ COMMENT_COLUMNS: tuple[Column, ...] = (
     Column(TEXT, "string", "prepare", "Normalised and redacted text: what every later stage and output sees."),
     Column(LANG, "string", "prepare", "ISO 639-1 code of the comment's main language, or 'unknown'."),
     Column(N_REDACTIONS, "int64", "prepare", "How many pieces of personal data were replaced in the text."),
+    Column(TOUCHPOINTS, "string", "classify", "';'-joined touchpoints of the comment's segments, in order of appearance."),
+    Column(LABELS, "string", "classify", "touchpoint:sentiment pairs, as in training files (e.g. logistics:negative;support:positive)."),
+    Column(SENTIMENT, "string", "classify", "negative, neutral, positive, or mixed when pairs are both positive and negative."),
+    Column(SENTIMENT_SCORE, "float64", "classify", "Mean of the segment pair scores, in [-1, 1]."),
 )
 
 SEGMENT_COLUMNS: tuple[Column, ...] = (
@@ -82,6 +88,11 @@ SEGMENT_COLUMNS: tuple[Column, ...] = (
     Column(LANG, "string", "segment", "Language of the comment the segment came from."),
     Column(SEGMENT_START, "int64", "segment", "Start offset of the segment in the comment's prepared text."),
     Column(SEGMENT_END, "int64", "segment", "End offset (exclusive) in the comment's prepared text."),
+    Column(TOUCHPOINT, "string", "classify", "One touchpoint of the segment; empty when none was detected. Key: (segment_id, touchpoint)."),
+    Column(TOUCHPOINT_CONFIDENCE, "float64", "classify", "Calibrated probability of that touchpoint (of no touchpoint when empty)."),
+    Column(SENTIMENT, "string", "classify", "Sentiment of the segment about that touchpoint."),
+    Column(SENTIMENT_SCORE, "float64", "classify", "Expected sentiment score in [-1, 1] under the predicted probabilities."),
+    Column(SENTIMENT_CONFIDENCE, "float64", "classify", "Probability of the predicted sentiment."),
 )
 
 REJECT_COLUMNS: tuple[Column, ...] = (
@@ -92,7 +103,9 @@ REJECT_COLUMNS: tuple[Column, ...] = (
 )
 
 # Columns that outputs write, in order; raw_text is deliberately absent.
-COMMENT_OUTPUT = [COMMENT_ID, SOURCE_LINE, TEXT, LANG, DATE, CHANNEL, RESPONDENT_ID, NPS_SCORE, NPS_GROUP, N_REDACTIONS]
+COMMENT_OUTPUT = [COMMENT_ID, SOURCE_LINE, TEXT, LANG, DATE, CHANNEL, RESPONDENT_ID, NPS_SCORE, NPS_GROUP, TOUCHPOINTS, LABELS,
+                  SENTIMENT, SENTIMENT_SCORE, N_REDACTIONS]
+SEGMENT_BASE = [c.name for c in SEGMENT_COLUMNS if c.stage == "segment"]
 SEGMENT_OUTPUT = [c.name for c in SEGMENT_COLUMNS]
 
 

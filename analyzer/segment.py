@@ -316,7 +316,7 @@ def segment(comments: pd.DataFrame, config: AnalysisConfig, reporter: Reporter |
         reporter: receives progress over the comments; ``None`` means :class:`NullReporter`.
 
     Returns:
-        A new segments table with the columns of :data:`schema.SEGMENT_OUTPUT`,
+        A new segments table with the columns of :data:`schema.SEGMENT_BASE`,
         in comment order and then text order; each comment has at least one
         segment and ``text[start:end]`` of the comment is the segment's text.
 
@@ -349,7 +349,7 @@ def segment(comments: pd.DataFrame, config: AnalysisConfig, reporter: Reporter |
     for row, doc in reporter.track(docs(), total=len(texts), description="segment"):
         ranges[row] = split_text(doc, _normalise_lang(langs[row]))
 
-    out: dict[str, list[object]] = {name: [] for name in schema.SEGMENT_OUTPUT}
+    out: dict[str, list[object]] = {name: [] for name in schema.SEGMENT_BASE}
     for row, row_ranges in enumerate(ranges):
         for n, (start, end) in enumerate(row_ranges, start=1):
             out[schema.COMMENT_ID].append(ids[row])
@@ -361,5 +361,5 @@ def segment(comments: pd.DataFrame, config: AnalysisConfig, reporter: Reporter |
     dtypes = {column.name: column.dtype for column in schema.SEGMENT_COLUMNS}
     return pd.DataFrame(
         {name: pd.array(values, dtype=dtypes[name]) for name, values in out.items()},
-        columns=schema.SEGMENT_OUTPUT,
+        columns=schema.SEGMENT_BASE,
     )

@@ -12,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from analyzer import __version__
+from analyzer import schema as S
 from analyzer.cli import app
 
 from .conftest import DATA, SAMPLE
@@ -47,9 +48,11 @@ def test_cli_sample_outputs_follow_the_contract(sample_run) -> None:
     _, out = sample_run
     comments = pd.read_csv(out / "comments.csv", dtype=str)
     segments = pd.read_csv(out / "segments.csv", dtype=str)
-    assert list(comments.columns) == ["comment_id", "source_line", "text", "lang", "date", "channel", "respondent_id",
-                                      "nps_score", "nps_group", "n_redactions"]
-    assert list(segments.columns) == ["comment_id", "segment_id", "text", "lang", "start", "end"]
+    assert list(comments.columns) == S.COMMENT_OUTPUT
+    assert list(segments.columns) == S.SEGMENT_OUTPUT
+    assert segments[S.TOUCHPOINT].dropna().isin(["advertising", "website", "product", "support", "logistics", "price", "premises",
+                                                 "other"]).all()
+    assert comments[S.SENTIMENT].isin(["negative", "neutral", "positive", "mixed"]).all()
     assert set(segments["comment_id"]) == set(comments["comment_id"])
     assert "raw_text" not in comments.columns
 

@@ -256,9 +256,9 @@ def test_segment_leaves_input_unchanged(comments: pd.DataFrame) -> None:
 def test_segment_empty_frame(comments: pd.DataFrame) -> None:
     segments = segment(comments, CONFIG)
     assert segments.empty
-    assert list(segments.columns) == schema.SEGMENT_OUTPUT
-    assert {c.name: str(segments[c.name].dtype) for c in schema.SEGMENT_COLUMNS} == {
-        c.name: c.dtype for c in schema.SEGMENT_COLUMNS
+    assert list(segments.columns) == schema.SEGMENT_BASE
+    assert {c.name: str(segments[c.name].dtype) for c in schema.SEGMENT_COLUMNS if c.stage == "segment"} == {
+        c.name: c.dtype for c in schema.SEGMENT_COLUMNS if c.stage == "segment"
     }
 
 
@@ -278,8 +278,8 @@ def test_segment_ids_count_from_one_in_comment_order(rows: list[tuple[str, str]]
 @pytest.mark.parametrize("rows", [[("en", "Late. Kind"), ("fa", "دیر بود؟ خوب")]])
 def test_segment_output_columns_and_dtypes(rows: list[tuple[str, str]]) -> None:
     segments = segment(_comments(*rows), CONFIG)
-    assert list(segments.columns) == schema.SEGMENT_OUTPUT
-    for column in schema.SEGMENT_COLUMNS:
+    assert list(segments.columns) == schema.SEGMENT_BASE
+    for column in (c for c in schema.SEGMENT_COLUMNS if c.stage == "segment"):
         assert str(segments[column.name].dtype) == column.dtype
     assert segments[schema.LANG].tolist() == ["en", "en", "fa", "fa"]
 

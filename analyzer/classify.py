@@ -1,0 +1,143 @@
+"""Classification stage: touchpoints and sentiment for every segment, rolled up per comment.
+
+The segments table comes back in long form: one row per (segment, touchpoint)
+pair, so a clause about two touchpoints appears twice, each with its own
+sentiment; a segment with no touchpoint appears once with an empty
+``touchpoint``. Its key is ``(segment_id, touchpoint)``.
+
+Comments gain ``touchpoints`` (``;``-joined), ``labels`` (``touchpoint:sentiment``
+pairs, as in training files), ``sentiment`` and ``sentiment_score``. A
+comment's sentiment is ``mixed`` when its pairs are both positive and
+negative; otherwise it follows the mean score (above 1/3 positive, below -1/3
+negative, else neutral).
+
+Example:
+    >>> mean_label([0.9, -0.8])
+    'mixed'
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from analyzer import schema as S
+from analyzer.labels import format_labels
+from analyzer.modelio import FeedbackModel
+from analyzer.reporter import NullReporter, Reporter
+
+_BATCH = 2_000
+_LEANING = 1 / 3
+
+
+def mean_label(scores: list[float]) -> str:
+    """Sentiment label of a set of pair scores: mixed, positive, negative or neutral.
+
+    Example:
+        >>> [mean_label(s) for s in ([0.9], [-0.5, -0.9], [0.1, -0.1])]
+        ['positive', 'negative', 'neutral']
+    """
+    if not scores:
+        return "neutral"
+    if max(scores) > _LEANING and min(scores) < -_LEANING:
+        return "mixed"
+    mean = float(np.mean(scores))
+    return "positive" if mean > _LEANING else "negative" if mean < -_LEANING else "neutral"
+
+
+def classify(segments: pd.DataFrame, model: FeedbackModel, reporter: Reporter | None = None) -> pd.DataFrame:
+    """Predict touchpoints and their sentiment for every segment; return the long segments table.
+
+    Args:
+        segments: from :func:`analyzer.segment.segment`.
+        model: a loaded :class:`~analyzer.modelio.FeedbackModel`.
+        reporter: shows progress over batches.
+    """
+    reporter = reporter or NullReporter()
+    S.check_columns(segments, [S.COMMENT_ID, S.SEGMENT_ID, S.TEXT, S.LANG], stage="classify")
+    frame = pd.DataFrame({"text": segments[S.TEXT].astype("string").fillna(""), "lang": segments[S.LANG]}).reset_index(drop=True)
+    source_rows: list[int] = []
+    touchpoints: list[str | None] = []
+    confidence: list[float] = []
+    batches = range(0, len(frame), _BATCH)
+    for start in reporter.track(batches, len(batches), "Classifying touchpoints"):
+        part = frame.iloc[start : start + _BATCH]
+        if model.touchpoints is None:
+            found: list[list[str]] = [[] for _ in range(len(part))]
+            proba = np.zeros((len(part), 0))
+        else:
+            proba = model.touchpoints.predict_proba(part)
+            found = model.touchpoints.decide(proba)
+        index = {str(c): j for j, c in enumerate(model.touchpoints.classes_)} if model.touchpoints is not None else {}
+        for offset, labels in enumerate(found):
+            row = start + offset
+            if labels:
+                for tp in labels:
+                    source_rows.append(row)
+                    touchpoints.append(tp)
+                    confidence.append(float(proba[offset, index[tp]]))
+            else:
+                source_rows.append(row)
+                touchpoints.append(None)
+                confidence.append(float(1.0 - proba[offset].max()) if proba.shape[1] else 1.0)
+    pairs = pd.DataFrame({"text": frame["text"].iloc[source_rows].tolist(), "lang": frame["lang"].iloc[source_rows].tolist(),
+                          "touchpoint": touchpoints})
+    labels_out: list[str] = []
+    scores_out: list[float] = []
+    confidence_out: list[float] = []
+    for start in reporter.track(range(0, len(pairs), _BATCH), -(-len(pairs) // _BATCH), "Classifying sentiment"):
+        part = pairs.iloc[start : start + _BATCH]
+        if not len(part):
+            continue
+        proba = model.sentiment.predict_proba(part)
+        labels_out.extend(str(c) for c in model.sentiment.classes_[proba.argmax(axis=1)])
+        scores_out.extend(model.sentiment.score_of(proba).round(4).tolist())
+        confidence_out.extend(proba.max(axis=1).round(4).tolist())
+    out = segments.reset_index(drop=True).iloc[source_rows].reset_index(drop=True)
+    out[S.TOUCHPOINT] = pd.array(touchpoints, dtype="string")
+    out[S.TOUCHPOINT_CONFIDENCE] = np.round(confidence, 4)
+    out[S.SENTIMENT] = pd.array(labels_out, dtype="string")
+    out[S.SENTIMENT_SCORE] = np.asarray(scores_out, dtype=float)
+    out[S.SENTIMENT_CONFIDENCE] = np.asarray(confidence_out, dtype=float)
+    return out
+
+
+def roll_up(comments: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:
+    """Add ``touchpoints``, ``labels``, ``sentiment`` and ``sentiment_score`` to the comments table.
+
+    Example:
+        >>> comments = pd.DataFrame({"comment_id": ["c1"]})
+        >>> segs = pd.DataFrame({"comment_id": ["c1", "c1"], "touchpoint": ["logistics", "support"],
+        ...                      "sentiment": ["negative", "positive"], "sentiment_score": [-0.9, 0.8]})
+        >>> roll_up(comments, segs).loc[0, ["labels", "sentiment"]].tolist()
+        ['logistics:negative;support:positive', 'mixed']
+    """
+    S.check_columns(classified, [S.COMMENT_ID, S.TOUCHPOINT, S.SENTIMENT, S.SENTIMENT_SCORE], stage="roll_up")
+    by_comment: dict[str, list[tuple[str | None, str, float]]] = defaultdict(list)
+    for cid, tp, label, score in zip(classified[S.COMMENT_ID], classified[S.TOUCHPOINT], classified[S.SENTIMENT],
+                                     classified[S.SENTIMENT_SCORE]):
+        by_comment[cid].append((None if pd.isna(tp) else str(tp), str(label), float(score)))
+    touchpoints, labels, sentiments, scores = [], [], [], []
+    for cid in comments[S.COMMENT_ID]:
+        items = by_comment.get(cid, [])
+        per_tp: dict[str, list[tuple[str, float]]] = {}
+        for tp, label, score in items:
+            if tp is not None:
+                per_tp.setdefault(tp, []).append((label, score))
+        pairs = []
+        for tp, found in per_tp.items():
+            kinds = {label for label, _ in found}
+            pairs.append((tp, kinds.pop() if len(kinds) == 1 else mean_label([s for _, s in found])))
+        all_scores = [score for _, _, score in items]
+        touchpoints.append(";".join(per_tp) or None)
+        labels.append(format_labels(pairs) or None)
+        sentiments.append(mean_label(all_scores) if items else None)
+        scores.append(round(float(np.mean(all_scores)), 4) if items else np.nan)
+    out = comments.copy()
+    out[S.TOUCHPOINTS] = pd.array(touchpoints, dtype="string")
+    out[S.LABELS] = pd.array(labels, dtype="string")
+    out[S.SENTIMENT] = pd.array(sentiments, dtype="string")
+    out[S.SENTIMENT_SCORE] = np.asarray(scores, dtype=float)
+    return out
