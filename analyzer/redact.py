@@ -10,19 +10,31 @@ What counts as each kind:
 * **email**: a dot-atom local part (Unicode letters allowed) ``@`` a domain
   whose last label is two or more letters (or ``xn--`` punycode). ``@home`` and
   ``me@localhost`` are not e-mails.
-* **phone**: whatever ``phonenumbers.PhoneNumberMatcher`` finds with
+* **phone**: what ``phonenumbers.PhoneNumberMatcher`` finds with
   ``Leniency.VALID`` for any of the configured regions, with at least
-  :data:`MIN_PHONE_DIGITS` digits. ``+<country code>`` numbers are found
-  whichever regions are configured; national layouts only for those regions.
-  Persian and Arabic-Indic digits are handled by phonenumbers itself.
+  :data:`MIN_PHONE_DIGITS` digits, not starting or ending inside a time such as
+  ``14:30``. ``+<country code>`` numbers are found whichever regions are
+  configured; national layouts only for those regions. Persian and Arabic-Indic
+  digits are handled by phonenumbers itself. phonenumbers gives up on a stretch
+  of numbers joined by spaces ("8 916 123 45 67 3 раза"), so such a stretch is
+  retried in windows of up to six space-separated tokens, each cut off from the
+  rest by a comma and judged by the same matcher; there is no phone pattern of
+  our own. Stretches of more than 24 tokens (tables of numbers) only get the
+  matcher's verdict on the whole.
 * **card**: 13-19 digits (first digit not 0), contiguous or grouped 4-4-4-4[-1..3],
-  4-6-5 or 4-6-4 with one kind of separator (space or hyphen), passing
-  ``stdnum.luhn``.
+  4-6-5 or 4-6-4 with one kind of separator (space, no-break space or hyphen),
+  passing ``stdnum.luhn``. Digits glued to letters, decimals or a ``+`` are not cards.
 * **iban**: two letters, two check digits and up to 30 letters or digits, compact
-  or in groups of four separated by single spaces, any letter case, accepted by
-  ``stdnum.iban.is_valid``. Iranian IBANs (``IR`` + 24 digits) are missing from
-  stdnum's registry, so for them only the structure and the ISO 7064 mod 97-10
-  checksum (``stdnum.iso7064.mod_97_10``) are checked.
+  or in groups of four separated by single (no-break) spaces, any letter case,
+  accepted by ``stdnum.iban.is_valid``; trailing groups are dropped until it
+  validates, so a following word or number does not hide it. Iranian IBANs
+  (``IR`` + 24 digits) are missing from stdnum's registry, so for them only the
+  structure and the ISO 7064 mod 97-10 checksum (``stdnum.iso7064.mod_97_10``)
+  are checked.
+
+Pre-checks keep the cost near zero for most comments: the e-mail search runs only
+when the text has an ``@``, the card and phone searches only when it has seven
+digits close together (see :data:`MIN_PHONE_DIGITS`).
 
 Cards and IBANs are searched in a copy of the text whose digits are all ASCII
 (same length, so offsets carry over); replacements are always made in the
@@ -43,6 +55,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -74,7 +87,7 @@ _RANK = {kind: rank for rank, kind in enumerate(TOKENS)}
 # (no letters except "x" and the katakana "ー"), so every phone number with
 # MIN_PHONE_DIGITS digits, and every card, contains a stretch of that many digits
 # joined by at most 4 such characters. Text without one skips the search.
-_PHONE_GAP = r"(?:[^\w]|[xXー])"
+_PHONE_GAP = r"(?:\W|[xXー])"
 _SEVEN_DIGITS = re.compile(rf"\d(?:{_PHONE_GAP}{{0,4}}\d){{{MIN_PHONE_DIGITS - 1}}}")
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 _DIGIT = re.compile(r"\d")
@@ -82,23 +95,34 @@ _DIGIT = re.compile(r"\d")
 # --- e-mail -----------------------------------------------------------------
 # A dot-atom local part: RFC 5322 atext minus quotes, slash and braces, which in
 # free text delimit an address more often than they belong to it. \w makes it Unicode.
-_ATOM = r"[\w!#$%&*+=?^|~-]+"
+# It starts where no atom (or atom plus dot) precedes, so "a.a.a...@" is scanned once,
+# not once per dot.
+_ATEXT = r"[\w!#$%&*+=?^|~-]"
+_ATOM = _ATEXT + "+"
 _EMAIL = re.compile(
-    rf"(?<![\w!#$%&*+=?^|~-]){_ATOM}(?:\.{_ATOM})*"
+    rf"(?<!{_ATEXT})(?<!{_ATEXT}\.){_ATOM}(?:\.{_ATOM})*"
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"
     r"(?:[^\W\d_]{2,63}|xn--[a-zA-Z0-9-]{1,59})"
     r"(?![\w-])"
 )
 
 # --- cards and IBANs (searched in the ASCII-digit copy of the text) ----------
+# Group separators: space, no-break space, narrow no-break space (banking apps
+# copy those), and for cards the hyphen.
+_SPACES = "\u0020\u00a0\u202f"
 _CARD = re.compile(
     r"(?<![\w.,+])"  # not inside a word, a decimal number or a +phone number
     r"(?:[1-9][0-9]{12,18}"
-    r"|[1-9][0-9]{3}(?P<sep>[ -])[0-9]{4}(?P=sep)[0-9]{4}(?P=sep)[0-9]{4}(?:(?P=sep)(?P<tail>[0-9]{1,3}))?"
-    r"|[1-9][0-9]{3}(?P<sep2>[ -])[0-9]{6}(?P=sep2)[0-9]{4,5})"
+    rf"|[1-9][0-9]{{3}}(?P<sep>[{_SPACES}-])[0-9]{{4}}(?P=sep)[0-9]{{4}}(?P=sep)[0-9]{{4}}"
+    r"(?:(?P=sep)(?P<tail>[0-9]{1,3}))?"
+    rf"|[1-9][0-9]{{3}}(?P<sep2>[{_SPACES}-])[0-9]{{6}}(?P=sep2)[0-9]{{4,5}})"
     r"(?!\w|[.,][0-9])"
 )
-_IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?!\w)")
+_CARD_SEPARATOR = re.compile(f"[{_SPACES}-]")
+_IBAN = re.compile(
+    rf"(?<!\w)[A-Za-z]{{2}}[0-9]{{2}}(?:[{_SPACES}]?[A-Za-z0-9]{{4}}){{2,7}}(?:[{_SPACES}]?[A-Za-z0-9]{{1,4}})?(?!\w)"
+)
+_IBAN_SEPARATOR = re.compile(f"[{_SPACES}]")
 # Countries whose IBANs stdnum's registry lacks: the compact form to expect.
 _EXTRA_IBAN = {"IR": re.compile(r"IR[0-9]{24}")}
 
@@ -112,6 +136,9 @@ _MAX_WINDOW_TOKENS = 6  # "8 701 123 45 67" has 5; no usual layout has more than
 _MAX_PHONE_DIGITS = 20  # 15 (E.164) plus an international call prefix such as 810
 _CONTEXT = 8  # characters around a run that phonenumbers looks at (letters, %, :30)
 _BREAK = ","  # not phone punctuation: ends a phonenumbers candidate
+# Longer runs are tables of numbers, not prose; windowing them costs O(tokens) matcher
+# calls per region, so they get phonenumbers' own verdict only.
+_MAX_RUN_TOKENS = 24
 
 
 class UnknownRegion(UsageError):
@@ -185,12 +212,22 @@ class Redactor:
                 )
             if code not in checked:
                 checked.append(code)
-        self.regions: tuple[str, ...] = tuple(checked)
+        self._regions = tuple(checked)
         # "ZZ" (unknown region) still finds +<country code> numbers.
-        self._matcher_regions = self.regions or ("ZZ",)
+        self._matcher_regions = self._regions or ("ZZ",)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The phone regions in use: upper-case, without repeats, in the order given.
+
+        Example:
+            >>> Redactor(regions=("ro", "RO", "md")).regions
+            ('RO', 'MD')
+        """
+        return self._regions
 
     def __repr__(self) -> str:
-        return f"Redactor(regions={self.regions!r})"
+        return f"Redactor(regions={self._regions!r})"
 
     def find(self, text: str) -> list[Redaction]:
         """Find the personal data in ``text``.
@@ -264,18 +301,20 @@ class Redactor:
 
     def _phones(self, text: str, taken: list[Redaction]) -> set[tuple[int, int]]:
         """Spans of phone numbers: phonenumbers on the text, then on runs it left unexplained."""
-        spans = self._match_phones(text)
+        spans = {span for span in self._match_phones(text) if not _touches_time(text, *span)}
         blocked = [(r.start, r.end) for r in taken] + sorted(spans)
         for run in _RUN.finditer(text):
             if _uncovered_digits(text, run.start(), run.end(), blocked) >= MIN_PHONE_DIGITS:
-                spans |= self._phones_in_run(text, run.start(), run.end(), blocked)
+                found = self._phones_in_run(text, run.start(), run.end(), blocked)
+                spans |= {span for span in found if not _touches_time(text, *span)}
         return spans
 
     def _match_phones(self, text: str, offset: int = 0) -> set[tuple[int, int]]:
         """Spans phonenumbers finds in ``text`` for any region, shifted by ``offset``."""
         spans = set()
         for region in self._matcher_regions:
-            for match in PhoneNumberMatcher(text, region, Leniency.VALID):
+            # max_tries: phonenumbers stops silently after 65,535 candidates by default.
+            for match in PhoneNumberMatcher(text, region, Leniency.VALID, max(65_535, len(text))):
                 digits = _count_digits(match.raw_string) - len(match.number.extension or "")
                 if digits >= MIN_PHONE_DIGITS:
                     spans.add((match.start + offset, match.end + offset))
@@ -284,8 +323,9 @@ class Redactor:
     def _phones_in_run(self, text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> set[tuple[int, int]]:
         """Retry a run in windows of up to six tokens, each cut off from its neighbours by a comma."""
         tokens = [m.span() for m in _TOKEN.finditer(text, start, end)]
-        lo, hi = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
         spans: set[tuple[int, int]] = set()
+        if len(tokens) > _MAX_RUN_TOKENS:
+            return spans
         for i in range(len(tokens)):
             for j in range(i, min(len(tokens), i + _MAX_WINDOW_TOKENS)):
                 if (i, j) == (0, len(tokens) - 1):
@@ -296,11 +336,15 @@ class Redactor:
                     break
                 if digits < MIN_PHONE_DIGITS or _overlaps(w_start, w_end, blocked):
                     continue
+                # The window is the tokens plus what phonenumbers looks at around a
+                # candidate: the break, or the text around the run.
+                lo = w_start - 1 if i > 0 else max(0, start - _CONTEXT)
+                hi = w_end + 1 if j < len(tokens) - 1 else min(len(text), end + _CONTEXT)
                 window = list(text[lo:hi])
                 if i > 0:
-                    window[w_start - 1 - lo] = _BREAK
+                    window[0] = _BREAK
                 if j < len(tokens) - 1:
-                    window[w_end - lo] = _BREAK
+                    window[-1] = _BREAK
                 spans |= {(s, e) for s, e in self._match_phones("".join(window), offset=lo) if start <= s and e <= end}
         return spans
 
@@ -316,7 +360,7 @@ def _cards(text: str) -> Iterator[tuple[int, int]]:
         if match.group("tail"):
             ends.append(match.start("tail") - 1)  # "4111 1111 1111 1111 12/26": drop the "12"
         for end in ends:
-            if luhn.is_valid(re.sub(r"[ -]", "", text[match.start() : end])):
+            if luhn.is_valid(_CARD_SEPARATOR.sub("", text[match.start() : end])):
                 yield match.start(), end
                 pos = end
                 break
@@ -329,9 +373,9 @@ def _ibans(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
     while match := _IBAN.search(text, pos):
         start = match.start()
-        ends = [match.end()] + [i for i in range(match.end() - 1, start, -1) if text[i] == " "]
+        ends = [match.end()] + [i for i in range(match.end() - 1, start, -1) if text[i] in _SPACES]
         for end in ends:
-            if _is_iban(text[start:end].replace(" ", "")):
+            if _is_iban(_IBAN_SEPARATOR.sub("", text[start:end])):
                 yield start, end
                 pos = end
                 break
@@ -346,6 +390,17 @@ def _is_iban(compact: str) -> bool:
     if extra is not None:
         return bool(extra.fullmatch(compact)) and mod_97_10.is_valid(compact[4:] + compact[:4])
     return stdnum_iban.is_valid(compact)
+
+
+def _touches_time(text: str, start: int, end: int) -> bool:
+    """Whether a phone span starts or ends inside a time such as ``14:30``.
+
+    phonenumbers starts a candidate after the colon, so "14:30 2026-05-01" holds
+    the "valid" Russian number "30 2026-05-01".
+    """
+    before = start >= 2 and text[start - 1] == ":" and text[start - 2].isdecimal()
+    after = end + 1 < len(text) and text[end] == ":" and text[end + 1].isdecimal()
+    return before or after
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -371,11 +426,15 @@ def _uncovered_digits(text: str, start: int, end: int, spans: list[tuple[int, in
 
 def _resolve(found: list[Redaction]) -> list[Redaction]:
     """Keep non-overlapping findings: longest first, then by kind rank, then leftmost."""
-    kept: list[Redaction] = []
+    kept: list[Redaction] = []  # sorted by start and disjoint, so neighbours tell about overlap
+    starts: list[int] = []
     for r in sorted(set(found), key=lambda r: (r.start - r.end, _RANK[r.kind], r.start)):
-        if not any(k.start < r.end and r.start < k.end for k in kept):
-            kept.append(r)
-    return sorted(kept, key=lambda r: r.start)
+        i = bisect.bisect_left(starts, r.start)
+        if (i > 0 and kept[i - 1].end > r.start) or (i < len(kept) and kept[i].start < r.end):
+            continue
+        kept.insert(i, r)
+        starts.insert(i, r.start)
+    return kept
 
 
 def _replace(text: str, found: list[Redaction]) -> tuple[str, list[tuple[int, int, int]]]:

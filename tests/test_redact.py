@@ -87,12 +87,14 @@ LAYOUTS = [
     ("card", "3782 822463 10005", LANGS),
     ("card", "4111111111111111", LANGS),
     ("card", "۴۱۱۱ ۱۱۱۱ ۱۱۱۱ ۱۱۱۱", ("fa",)),
+    ("card", "4111\u00a01111\u00a01111\u00a01111", ("en", "ru")),
     ("iban", "GB82 WEST 1234 5698 7654 32", LANGS),
     ("iban", "gb82 west 1234 5698 7654 32", LANGS),
     ("iban", "RO49AAAA1B31007593840000", LANGS),
     ("iban", "RO49 AAAA 1B31 0075 9384 0000", ("ro", "en")),
     ("iban", "GR16 0110 1250 0000 0001 2300 695", LANGS),
     ("iban", "KZ86125KZT5004100100", LANGS),
+    ("iban", "GB82\u00a0WEST\u00a01234\u00a05698\u00a07654\u00a032", ("en",)),
     ("iban", "MD24AG000225100013104168", ("ro", "ru")),
     ("iban", "IR270170000000100324200001", ("fa", "en")),
 ]
@@ -133,6 +135,11 @@ FALSE_POSITIVES = [
     "IBAN RO49AAAA1B31007593840001 is wrong",
     "Comanda #123456 din 12.05.2026, ora 14:30, total 1 299,00 lei",
     "با ۹۶۰۱ تماس بگیرید",
+    "2026-05-01 14:30 2026-05-01 14:30",
+    "с 10:00 до 18:00 12.05.2026",
+    "rating 10 9 8 10 9 10 10 8 9",
+    "Ticket 12345 6789 0123",
+    "ISBN 978-3-16-148410-0",
 ]
 
 MIXED = (
@@ -190,6 +197,18 @@ def test_redact_stops_at_the_item_boundary(text, expected):
     ],
 )
 def test_redact_separates_number_from_neighbouring_numbers(text, expected):
+    assert REDACTOR.redact(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 30 tokens: a table of numbers gets phonenumbers' verdict on the whole run only
+        (" ".join(["1"] * 25) + " 8 916 123 45 67", " ".join(["1"] * 25) + " 8 916 123 45 67"),
+        (" ".join(["1"] * 5) + " 8 916 123 45 67", " ".join(["1"] * 5) + " [PHONE]"),
+    ],
+)
+def test_redact_leaves_number_tables_to_phonenumbers(text, expected):
     assert REDACTOR.redact(text)[0] == expected
 
 
@@ -323,6 +342,11 @@ def test_redact_unknown_region_names_it(region, message):
     with pytest.raises(UnknownRegion) as error:
         Redactor(regions=("RU", region))
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("regions", "expected"), [(("ro", "md"), "Redactor(regions=('RO', 'MD'))")])
+def test_redact_repr_shows_regions(regions, expected):
+    assert repr(Redactor(regions=regions)) == expected
 
 
 @pytest.mark.parametrize("value", [None, 12345678, b"ivan@example.com"])
