@@ -8,11 +8,12 @@ sentiment; a segment with no touchpoint appears once with an empty
 Comments gain ``touchpoints`` (``;``-joined), ``labels`` (``touchpoint:sentiment``
 pairs, as in training files), ``sentiment`` and ``sentiment_score``. A
 comment's sentiment is ``mixed`` when its pairs are both positive and
-negative; otherwise it follows the mean score (above 1/3 positive, below -1/3
-negative, else neutral).
+negative, else negative or positive if any pair is, else neutral; its score is
+the mean of the pair scores. A touchpoint mentioned in several segments of one
+comment gets its sentiment the same way.
 
 Example:
-    >>> mean_label([0.9, -0.8])
+    >>> combine_labels(["positive", "negative"])
     'mixed'
 """
 
@@ -29,22 +30,19 @@ from analyzer.modelio import FeedbackModel
 from analyzer.reporter import NullReporter, Reporter
 
 _BATCH = 2_000
-_LEANING = 1 / 3
 
 
-def mean_label(scores: list[float]) -> str:
-    """Sentiment label of a set of pair scores: mixed, positive, negative or neutral.
+def combine_labels(labels: list[str]) -> str:
+    """One sentiment for several pairs: mixed when both positive and negative occur, else the one that does.
 
     Example:
-        >>> [mean_label(s) for s in ([0.9], [-0.5, -0.9], [0.1, -0.1])]
-        ['positive', 'negative', 'neutral']
+        >>> [combine_labels(s) for s in (["positive", "neutral"], ["negative"], ["neutral"], ["negative", "positive"], [])]
+        ['positive', 'negative', 'neutral', 'mixed', 'neutral']
     """
-    if not scores:
-        return "neutral"
-    if max(scores) > _LEANING and min(scores) < -_LEANING:
+    found = set(labels)
+    if ("positive" in found and "negative" in found) or "conflict" in found:
         return "mixed"
-    mean = float(np.mean(scores))
-    return "positive" if mean > _LEANING else "negative" if mean < -_LEANING else "neutral"
+    return "negative" if "negative" in found else "positive" if "positive" in found else "neutral"
 
 
 def classify(segments: pd.DataFrame, model: FeedbackModel, reporter: Reporter | None = None) -> pd.DataFrame:
@@ -126,14 +124,11 @@ def roll_up(comments: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:
         for tp, label, score in items:
             if tp is not None:
                 per_tp.setdefault(tp, []).append((label, score))
-        pairs = []
-        for tp, found in per_tp.items():
-            kinds = {label for label, _ in found}
-            pairs.append((tp, kinds.pop() if len(kinds) == 1 else mean_label([s for _, s in found])))
+        pairs = [(tp, combine_labels([label for label, _ in found])) for tp, found in per_tp.items()]
         all_scores = [score for _, _, score in items]
         touchpoints.append(";".join(per_tp) or None)
         labels.append(format_labels(pairs) or None)
-        sentiments.append(mean_label(all_scores) if items else None)
+        sentiments.append(combine_labels([label for _, label, _ in items]) if items else None)
         scores.append(round(float(np.mean(all_scores)), 4) if items else np.nan)
     out = comments.copy()
     out[S.TOUCHPOINTS] = pd.array(touchpoints, dtype="string")

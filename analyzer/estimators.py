@@ -34,6 +34,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import MultiLabelBinarizer
@@ -80,12 +81,24 @@ class TouchpointClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
-    def _fit_classes(self, F: sp.spmatrix, B: np.ndarray) -> list[CalibratedClassifierCV]:
-        return [_calibrated_svm(self.C, int(B[:, j].sum()), self.random_state).fit(F, B[:, j]) for j in range(B.shape[1])]
+    def _fit_classes(self, F: sp.spmatrix, B: np.ndarray) -> list[CalibratedClassifierCV | DummyClassifier]:
+        models = []
+        for j in range(B.shape[1]):
+            positives = int(B[:, j].sum())
+            if positives < 2 or len(B) - positives < 2:
+                # Too few examples of one side in this fold to calibrate: predict the observed rate.
+                models.append(DummyClassifier(strategy="prior").fit(F, B[:, j]))
+            else:
+                models.append(_calibrated_svm(self.C, positives, self.random_state).fit(F, B[:, j]))
+        return models
 
     @staticmethod
-    def _proba(models: Sequence[CalibratedClassifierCV], F: sp.spmatrix) -> np.ndarray:
-        return np.column_stack([m.predict_proba(F)[:, 1] for m in models]) if models else np.zeros((F.shape[0], 0))
+    def _proba(models: Sequence[CalibratedClassifierCV | DummyClassifier], F: sp.spmatrix) -> np.ndarray:
+        columns = []
+        for model in models:
+            proba = model.predict_proba(F)
+            columns.append(proba[:, list(model.classes_).index(1)] if 1 in model.classes_ else np.zeros(F.shape[0]))
+        return np.column_stack(columns) if columns else np.zeros((F.shape[0], 0))
 
     def fit(self, X: object, Y: Sequence[Sequence[str]], extra_X: object = None, extra_Y: Sequence[Sequence[str]] | None = None) -> TouchpointClassifier:
         """Learn touchpoints from texts and their label lists (an empty list means no touchpoint).
@@ -245,14 +258,15 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         folds = StratifiedKFold(n_splits=max(2, min(self.cv, int(counts[kept].min()))), shuffle=True, random_state=self.random_state)
         predicted = np.empty(len(y_arr), dtype=object)
         for train, test in folds.split(F, y_arr):
-            predicted[test] = self._make().fit(F[train], y_arr[train]).predict(F[test])
+            predicted[test] = self._make(y_arr[train]).fit(F[train], y_arr[train]).predict(F[test])
         self.cv_report_ = {"accuracy": round(float(accuracy_score(y_arr, predicted)), 4),
                            "per_class": multiclass_report(y_arr, predicted, list(self.classes_)), "n": int(len(y_arr))}
-        self.estimator_ = self._make().fit(F, y_arr)
+        self.estimator_ = self._make(y_arr).fit(F, y_arr)
         return self
 
-    def _make(self) -> CalibratedClassifierCV:
-        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=self.random_state)
+    def _make(self, y: np.ndarray) -> CalibratedClassifierCV:
+        smallest = int(pd.Series(y).value_counts().min())
+        folds = StratifiedKFold(n_splits=max(2, min(3, smallest)), shuffle=True, random_state=self.random_state)
         return CalibratedClassifierCV(LinearSVC(C=self.C, random_state=self.random_state), method="sigmoid", cv=folds, ensemble=False)
 
     def predict_proba(self, X: object) -> np.ndarray:

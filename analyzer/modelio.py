@@ -44,6 +44,7 @@ TRUSTED_TYPES = frozenset({
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.svm._classes.LinearSVC",
+    "sklearn.dummy.DummyClassifier",
     "numpy.float32",
     "numpy.float64",
     "numpy.int64",

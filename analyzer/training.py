@@ -122,18 +122,23 @@ def train(
     scores = {s: base.score(s) for s in sentiments} if sentiments else {}
     reporter.info(f"training sentiment on {len(pairs)} (text, touchpoint) pairs")
     sentiment_model = SentimentClassifier(featurizer=make_featurizer(featurizer), cv=cv, scores=scores).fit(pairs, y)
-    tax = taxonomy_from_labels(list(touchpoint_model.classes_) if touchpoint_model else [], list(sentiment_model.classes_), base=base)
+    sentiment_names = [str(s) for s in sentiment_model.classes_]
+    if touchpoint_model is not None:
+        tax = taxonomy_from_labels(list(touchpoint_model.classes_), sentiment_names, base=base)
+        taxonomy_card = {
+            "name": tax.name,
+            "touchpoints": [{"name": t.name, "title": t.title, "description": t.description} for t in tax.touchpoints],
+            "sentiment_scores": dict(tax.sentiment_scores),
+        }
+    else:
+        taxonomy_card = {"name": "sentiment only", "touchpoints": [], "sentiment_scores": scores}
     card = {
         "name": labeled.source,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "featurizer": featurizer,
-        "labels": list(tax.names),
-        "sentiments": list(map(str, sentiment_model.classes_)),
-        "taxonomy": {
-            "name": tax.name,
-            "touchpoints": [{"name": t.name, "title": t.title, "description": t.description} for t in tax.touchpoints],
-            "sentiment_scores": dict(tax.sentiment_scores),
-        },
+        "labels": [t["name"] for t in taxonomy_card["touchpoints"]],
+        "sentiments": sentiment_names,
+        "taxonomy": taxonomy_card,
         "languages": dict(Counter(frame["lang"]).most_common()),
         "training_data": {
             "file": labeled.source,

@@ -27,3 +27,29 @@ def write_file(tmp_path: Path) -> Callable[[str, bytes | str, str], Path]:
         return path
 
     return write
+
+
+LABELED = ROOT / "data" / "samples" / "labeled.csv"
+
+
+@pytest.fixture(scope="session")
+def small_labeled(tmp_path_factory) -> Path:
+    """Every fifth row of the shipped labeled sample: all touchpoints and languages, quick to train on."""
+    import pandas as pd
+
+    frame = pd.read_csv(LABELED, dtype=str, keep_default_na=False).iloc[::5]
+    path = tmp_path_factory.mktemp("labeled") / "small.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_model(tmp_path_factory, small_labeled):
+    """A model trained on :func:`small_labeled` and saved; returns its folder."""
+    from analyzer.labels import read_labeled
+    from analyzer.modelio import save_model
+    from analyzer.training import train
+
+    folder = tmp_path_factory.mktemp("models") / "small"
+    save_model(train(read_labeled(small_labeled), cv=3), folder)
+    return folder

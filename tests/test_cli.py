@@ -202,3 +202,48 @@ def test_cli_no_arguments_shows_help() -> None:
 
 def test_cli_shell_completion_is_offered() -> None:
     assert "--install-completion" in _run("--help").output
+
+
+def test_cli_train_evaluate_and_use_a_model(tmp_path, small_labeled) -> None:
+    model = tmp_path / "model"
+    result = _run("train", str(small_labeled), "--out", str(model), "--cv", "3")
+    assert result.exit_code == 0, result.output
+    assert "micro" in result.output and "Sentiment accuracy (cross-validated" in result.output
+    assert {p.name for p in model.iterdir()} == {"model.skops", "model_card.json"}
+
+    predictions = tmp_path / "pred.csv"
+    result = _run("evaluate", str(small_labeled), "--model", str(model), "--predictions", str(predictions))
+    assert result.exit_code == 0, result.output
+    assert "Sentiment accuracy given gold touchpoints" in result.output and "Confusions" in result.output
+    assert list(pd.read_csv(predictions).columns) == ["text", "gold", "predicted", "sentiment_given_gold"]
+
+    result = _run("evaluate", str(small_labeled), "--model", str(model), "--json")
+    metrics = json.loads(result.stdout)
+    assert metrics["touchpoints"]["micro"]["f1"] > 0.5 and metrics["sentiment_given_gold"]["accuracy"] > 0.5
+
+    out = tmp_path / "a"
+    assert _run(str(DATA / "bad_nps.csv"), "--model", str(model), "--out", str(out), "-q").exit_code == 0
+    assert json.loads((out / "summary.json").read_text())["model"]["path"] == str(model)
+
+
+def test_cli_train_refuses_to_replace_a_better_model(tmp_path, small_labeled) -> None:
+    model = tmp_path / "model"
+    assert _run("train", str(small_labeled), "--out", str(model), "--cv", "3", "-q").exit_code == 0
+    card = json.loads((model / "model_card.json").read_text())
+    card["metrics"]["touchpoints"]["micro"]["f1"] = 0.999  # pretend the saved model is excellent
+    (model / "model_card.json").write_text(json.dumps(card))
+    result = _run("train", str(small_labeled), "--out", str(model), "--cv", "3", "-q")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"Error: {model}: holds a model with cross-validated touchpoint F1 0.999, better than this one's ")
+    assert "pass --force to replace it or --out to save elsewhere" in result.stderr
+    assert _run("train", str(small_labeled), "--out", str(model), "--cv", "3", "-q", "--force").exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "code", "start"), [
+    (["--model", "{tmp}/nothing"], 4, "Error: {tmp}/nothing: no model folder here; train one with: analyze train LABELED.csv --out"),
+])
+def test_cli_bad_model_is_one_line(tmp_path, args, code, start) -> None:
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = _run(str(DATA / "bad_nps.csv"), "--out", str(tmp_path / "o"), *args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(start.format(tmp=tmp_path))
