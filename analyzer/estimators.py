@@ -49,8 +49,8 @@ MIN_EXAMPLES = 3  # a touchpoint or sentiment needs this many examples to be lea
 DEFAULT_SCORES = {"negative": -1.0, "neutral": 0.0, "positive": 1.0, "conflict": 0.0}
 
 
-def _calibrated_svm(C: float, positives: int, random_state: int) -> CalibratedClassifierCV:
-    folds = StratifiedKFold(n_splits=max(2, min(3, positives)), shuffle=True, random_state=random_state)
+def _calibrated_svm(C: float, smaller_side: int, random_state: int) -> CalibratedClassifierCV:
+    folds = StratifiedKFold(n_splits=max(2, min(3, smaller_side)), shuffle=True, random_state=random_state)
     return CalibratedClassifierCV(LinearSVC(C=C, random_state=random_state), method="sigmoid", cv=folds, ensemble=False)
 
 
@@ -85,11 +85,12 @@ class TouchpointClassifier(ClassifierMixin, BaseEstimator):
         models = []
         for j in range(B.shape[1]):
             positives = int(B[:, j].sum())
-            if positives < 2 or len(B) - positives < 2:
+            smaller_side = min(positives, len(B) - positives)
+            if smaller_side < 2:
                 # Too few examples of one side in this fold to calibrate: predict the observed rate.
                 models.append(DummyClassifier(strategy="prior").fit(F, B[:, j]))
             else:
-                models.append(_calibrated_svm(self.C, positives, self.random_state).fit(F, B[:, j]))
+                models.append(_calibrated_svm(self.C, smaller_side, self.random_state).fit(F, B[:, j]))
         return models
 
     @staticmethod

@@ -88,6 +88,25 @@ class LabeledSet:
         found = {s for row in self.pairs or [] for _, s in row} | set(self.sentiments or [])
         return sorted(s for s in found if s)
 
+    def subset(self, rows: list[int]) -> LabeledSet:
+        """The same data restricted to ``rows`` (positions in ``texts``), for cross-validation folds.
+
+        Example:
+            >>> LabeledSet(["a", "b"], [[], [("x", "positive")]], None, [None, None], [2, 3]).subset([1]).texts
+            ['b']
+        """
+        return LabeledSet(
+            texts=[self.texts[i] for i in rows],
+            pairs=[self.pairs[i] for i in rows] if self.pairs is not None else None,
+            sentiments=[self.sentiments[i] for i in rows] if self.sentiments is not None else None,
+            langs=[self.langs[i] for i in rows],
+            lines=[self.lines[i] for i in rows],
+            rejects=[],
+            source=self.source,
+            checksum=self.checksum,
+            rows_read=len(rows),
+        )
+
     def counts(self) -> dict[str, int]:
         """Pairs per ``touchpoint:sentiment``, for reports and the model card.
 
