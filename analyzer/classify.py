@@ -115,7 +115,7 @@ def roll_up(comments: pd.DataFrame, classified: pd.DataFrame) -> pd.DataFrame:
     S.check_columns(classified, [S.COMMENT_ID, S.TOUCHPOINT, S.SENTIMENT, S.SENTIMENT_SCORE], stage="roll_up")
     by_comment: dict[str, list[tuple[str | None, str, float]]] = defaultdict(list)
     for cid, tp, label, score in zip(classified[S.COMMENT_ID], classified[S.TOUCHPOINT], classified[S.SENTIMENT],
-                                     classified[S.SENTIMENT_SCORE]):
+                                     classified[S.SENTIMENT_SCORE], strict=True):
         by_comment[cid].append((None if pd.isna(tp) else str(tp), str(label), float(score)))
     touchpoints, labels, sentiments, scores = [], [], [], []
     for cid in comments[S.COMMENT_ID]:

@@ -4,13 +4,13 @@ Kept out of the library stages: they only ever talk to a
 :class:`~analyzer.reporter.Reporter`.
 
 Example:
+    >>> import io
     >>> from rich.console import Console
     >>> RichReporter(Console(file=io.StringIO()), quiet=True).info("not shown")
 """
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -74,7 +74,7 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     """Print rows read/analysed/rejected, languages, segments and the files written.
 
     Example:
-        >>> import analyzer, pandas as pd
+        >>> import io, analyzer, pandas as pd
         >>> out = io.StringIO()
         >>> print_summary(Console(file=out, width=100), analyzer.analyze(pd.DataFrame({"text": ["hello there"]})), [])
         >>> "rows read" in out.getvalue()

@@ -107,8 +107,9 @@ class TouchpointClassifier(ClassifierMixin, BaseEstimator):
         Args:
             X: texts (DataFrame with ``text`` and ``lang``, or strings).
             Y: per text, its touchpoint names.
-            extra_X, extra_Y: examples added to every training fold and to the final fit but never
-                scored (the taxonomy's seed terms), so they help without flattering the report.
+            extra_X: examples added to every training fold and to the final fit but never scored
+                (the taxonomy's seed terms), so they help without flattering the report.
+            extra_Y: the touchpoint names of ``extra_X``.
 
         Raises:
             ModelError: fewer than two touchpoints have enough examples.

@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -65,7 +65,7 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(lang: str):
     import snowballstemmer
 
@@ -143,7 +143,7 @@ class TfidfFeatures(TransformerMixin, BaseEstimator):
         self.max_char_features = max_char_features
 
     def _tokens(self, frame: pd.DataFrame) -> list[list[str]]:
-        return [normalize_tokens(t, lang) for t, lang in zip(frame["text"].tolist(), frame["lang"].tolist())]
+        return [normalize_tokens(t, lang) for t, lang in zip(frame["text"].tolist(), frame["lang"].tolist(), strict=True)]
 
     def fit(self, X: object, y: object = None) -> TfidfFeatures:
         """Learn both vocabularies and IDF weights."""

@@ -147,7 +147,7 @@ def _check_rows(table: RawTable, mapping: ColumnMapping, config: AnalysisConfig)
 
     limit = config.max_field_chars
     for r, row in enumerate(table.rows):
-        for column, value in zip(table.columns, row):
+        for column, value in zip(table.columns, row, strict=True):
             if value is not None and len(value) > limit:
                 problems[r].append((column, "too_long", f"{column} has {len(value):,} characters; at most {limit:,} are accepted (--max-chars)"))
 

@@ -213,7 +213,7 @@ def read_labeled(
     out = LabeledSet([], [] if labels_column else None, [] if sentiment_column and not labels_column else None, [], [],
                      source=name, checksum=table.checksum, rows_read=table.n_read)
     out.rejects.extend((line, reason) for line, _, reason, _ in table.rejects)
-    for line, row in zip(table.lines, table.rows):
+    for line, row in zip(table.lines, table.rows, strict=True):
         text = normalize_text(row[index[mapping.text]] or "")
         if not text:
             out.rejects.append((line, "text is empty"))

@@ -126,7 +126,7 @@ class LanguageIdentifier:
                     result[i] = candidates[0]
                 continue
             found = self._detector(script).detect_languages_in_parallel_of([texts[i] for i in indices])
-            for i, language in zip(indices, found):
+            for i, language in zip(indices, found, strict=True):
                 if language is not None:
                     result[i] = language.iso_code_639_1.name.lower()
         return result

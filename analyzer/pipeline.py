@@ -18,7 +18,7 @@ import platform
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
@@ -26,8 +26,8 @@ import pandas as pd
 
 from analyzer import __version__
 from analyzer import schema as S
-from analyzer.config import AnalysisConfig
 from analyzer.classify import classify, roll_up
+from analyzer.config import AnalysisConfig
 from analyzer.ingest import Ingested, Source, read_comments
 from analyzer.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.prepare import prepare
@@ -76,7 +76,7 @@ def analyze(
     """
     config = config or AnalysisConfig()
     recorder = RecordingReporter(reporter)
-    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    started, clock = datetime.now(UTC), time.perf_counter()
     loaded_from = None
     if model is None:  # load before reading the input: a bad model should fail fast
         model_dir = config.model_dir or default_model_dir()

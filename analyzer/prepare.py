@@ -30,7 +30,7 @@ _PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u064
 
 
 def nps_group(score: int | None) -> str | None:
-    """promoter (9-10), passive (7-8), detractor (0-6), ``None`` for no score.
+    """Promoter (9-10), passive (7-8), detractor (0-6), ``None`` for no score.
 
     Example:
         >>> [nps_group(s) for s in (10, 7, 6, None)]
@@ -60,7 +60,7 @@ def prepare(
     out = comments.copy()
     normalised = [normalize_text(t) for t in comments[S.RAW_TEXT].tolist()]
     langs = LanguageIdentifier(config.languages).identify(normalised)
-    normalised = [t.translate(_PERSIAN_LETTERS) if lang == "fa" else t for t, lang in zip(normalised, langs)]
+    normalised = [t.translate(_PERSIAN_LETTERS) if lang == "fa" else t for t, lang in zip(normalised, langs, strict=True)]
     counts: list[int] = [0] * len(normalised)
     kinds: Counter[str] = Counter()
     if config.redact:

@@ -342,7 +342,9 @@ def _read_json(text: str, name: str) -> RawTable:
         try:
             array = json.loads(stripped)
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise UnsupportedFormat(f"{name}: not valid JSON ({_json_problem(exc)}); accepted: JSON Lines, one object per line, or one array of objects") from None
+            raise UnsupportedFormat(
+                f"{name}: not valid JSON ({_json_problem(exc)}); accepted: JSON Lines, one object per line, or one array of objects"
+            ) from None
         if not isinstance(array, list):
             raise UnsupportedFormat(f"{name}: the JSON is not an array of objects; accepted: JSON Lines or an array of objects")
         records = [(n, item, json.dumps(item, ensure_ascii=False)[:200]) for n, item in enumerate(array, start=1)]

@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
@@ -59,7 +59,7 @@ class RecordingReporter:
         self.lines: list[str] = []
 
     def _record(self, level: str, message: str) -> None:
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
         self.lines.append(f"{stamp} {level} {message}")
 
     def info(self, message: str) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 import spacy
@@ -111,7 +111,7 @@ def _term_index(langs: Sequence[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(sorted(terms, key=len, reverse=True)) for first, terms in index.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _terms_for(lang: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     return _term_index(dict.fromkeys((lang, SHARED_CONJUNCTION_LANGUAGE)))
 
@@ -159,7 +159,7 @@ def _mark_greek_question_marks(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=None)
+@cache
 def _build_pipeline(spacy_lang: str) -> Language:
     nlp = spacy.blank(spacy_lang)
     if isinstance(nlp.tokenizer, Tokenizer) and nlp.Defaults.suffixes is not None:
@@ -174,7 +174,7 @@ def _build_pipeline(spacy_lang: str) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=None)
+@cache
 def sentence_pipeline(lang: str) -> Language:
     """Return the cached blank spaCy pipeline that splits sentences for ``lang``.
 

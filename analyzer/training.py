@@ -17,7 +17,7 @@ from __future__ import annotations
 import platform
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
@@ -40,7 +40,7 @@ NO_TOUCHPOINT = "(none)"
 
 def _frame(labeled: LabeledSet, languages: tuple[str, ...]) -> pd.DataFrame:
     detected = LanguageIdentifier(languages).identify(labeled.texts)
-    langs = [given or found for given, found in zip(labeled.langs, detected)]
+    langs = [given or found for given, found in zip(labeled.langs, detected, strict=True)]
     return pd.DataFrame({"text": labeled.texts, "lang": langs})
 
 
@@ -134,7 +134,7 @@ def train(
         taxonomy_card = {"name": "sentiment only", "touchpoints": [], "sentiment_scores": scores}
     card = {
         "name": labeled.source,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "featurizer": featurizer,
         "labels": [t["name"] for t in taxonomy_card["touchpoints"]],
         "sentiments": sentiment_names,
@@ -206,7 +206,7 @@ def evaluate(model: FeedbackModel, labeled: LabeledSet, *, languages: tuple[str,
         if rows:
             labels = model.sentiment.predict(pd.DataFrame({"text": [frame["text"][i] for i, _ in rows],
                                                            "lang": [frame["lang"][i] for i, _ in rows], "touchpoint": [tp for _, tp in rows]}))
-            for (i, tp), s in zip(rows, labels):
+            for (i, tp), s in zip(rows, labels, strict=True):
                 predicted_pairs[i].append((tp, str(s)))
         items = [(i, tp, s) for i, row in enumerate(gold_pairs) for tp, s in row]
         query = pd.DataFrame({"text": [frame["text"][i] for i, _, _ in items], "lang": [frame["lang"][i] for i, _, _ in items],
@@ -217,9 +217,9 @@ def evaluate(model: FeedbackModel, labeled: LabeledSet, *, languages: tuple[str,
         query = frame.assign(touchpoint=None)
         truth = [s for _, _, s in items]
     guess = [str(s) for s in model.sentiment.predict(query)] if len(query) else []
-    for (i, tp, _), s in zip(items, guess):
+    for (i, tp, _), s in zip(items, guess, strict=True):
         given_gold[i].append((tp or "overall", s))
-    correct = sum(t == g for t, g in zip(truth, guess))
+    correct = sum(t == g for t, g in zip(truth, guess, strict=True))
     metrics["sentiment_given_gold"] = {
         "accuracy": round(correct / len(truth), 4) if truth else None,
         "pairs": len(truth),
@@ -237,7 +237,7 @@ def evaluate(model: FeedbackModel, labeled: LabeledSet, *, languages: tuple[str,
 def _confusion(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, dict[str, int]]:
     """Gold touchpoint -> predicted touchpoint -> rows, ``(none)`` standing for an empty side."""
     table: dict[str, Counter[str]] = {}
-    for g, p in zip(gold, predicted):
+    for g, p in zip(gold, predicted, strict=True):
         for tp in g or [NO_TOUCHPOINT]:
             table.setdefault(tp, Counter()).update(p or [NO_TOUCHPOINT])
     return {tp: dict(sorted(counts.items())) for tp, counts in sorted(table.items())}

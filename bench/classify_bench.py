@@ -90,17 +90,17 @@ def zero_shot(name: str) -> dict:
     model = load_model(default_model_dir())
     data = _with_lang(read_labeled(DATA / ZERO_SHOT[name]), SETS[name][2])
     if data.pairs is not None:
-        items = [(text, lang, s) for text, lang, row in zip(data.texts, data.langs, data.pairs) for _, s in row]
+        items = [(text, lang, s) for text, lang, row in zip(data.texts, data.langs, data.pairs, strict=True) for _, s in row]
     else:
-        items = list(zip(data.texts, data.langs, data.sentiments or []))
+        items = list(zip(data.texts, data.langs, data.sentiments or [], strict=True))
     query = pd.DataFrame({"text": [t for t, _, _ in items], "lang": [lang for _, lang, _ in items], "touchpoint": None})
     predicted = model.sentiment.predict(query)
     truth = np.array([s for _, _, s in items], dtype=object)
     return {"set": name, "items": len(items), "sentiment_accuracy": round(float((predicted == truth).mean()), 4)}
 
 
-def predict_speed(n: int = 10_000) -> dict:
-    model = load_model(default_model_dir())
+def predict_speed(model_dir: Path, n: int = 10_000) -> dict:
+    model = load_model(model_dir)
     sample = pd.read_csv(ROOT / "data" / "samples" / "labeled.csv", dtype=str, keep_default_na=False)
     texts = (sample["text"].tolist() * (n // len(sample) + 1))[:n]
     segments = pd.DataFrame({"comment_id": [f"c{i}" for i in range(n)], "segment_id": [f"c{i}-1" for i in range(n)],
@@ -122,25 +122,31 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=sorted(SETS))
     parser.add_argument("--skip-zero-shot", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--speed-model", type=Path, help="model folder for the prediction-speed test (default: the shipped model)")
+    parser.add_argument("--speed-only", action="store_true", help="only measure prediction speed")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     results = {"featurizer": args.featurizer, "sets": [], "zero_shot": [], "speed": None}
     print(f"| set | protocol | rows | touchpoint micro-F1 | sentiment accuracy | fit s | total s |   ({args.featurizer})")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for name in args.only or SETS:
+    for name in [] if args.speed_only else args.only or SETS:
         row = run_set(name, args.featurizer, args.folds)
         results["sets"].append(row)
         f1 = f"{row['touchpoint_micro_f1']:.3f}" if row["touchpoint_micro_f1"] is not None else "-"
         print(f"| {name} | {row['protocol']} | {row['rows']:,} | {f1} | {row['sentiment_accuracy']:.3f} | {row['fit_seconds']} | "
               f"{row['total_seconds']} |", flush=True)
-    if not args.skip_zero_shot:
+    if args.speed_only:
+        s = results["speed"] = predict_speed(args.speed_model or default_model_dir())
+        print(f"\nPrediction speed ({args.speed_model or 'default model'}): {s['segments']:,} segments in {s['seconds']} s "
+              f"({s['segments_per_second']:,}/s)")
+    elif not args.skip_zero_shot:
         print("\nZero-shot sentiment of the shipped default model:\n\n| set | items | sentiment accuracy |\n| --- | ---: | ---: |")
         for name in args.only or ZERO_SHOT:
             if name in ZERO_SHOT:
                 row = zero_shot(name)
                 results["zero_shot"].append(row)
                 print(f"| {name} | {row['items']:,} | {row['sentiment_accuracy']:.3f} |", flush=True)
-        results["speed"] = predict_speed()
+        results["speed"] = predict_speed(args.speed_model or default_model_dir())
         s = results["speed"]
         print(f"\nPrediction speed (default model): {s['segments']:,} segments in {s['seconds']} s "
               f"({s['segments_per_second']:,}/s; first 200 took {s['first_200_seconds']} s)")

@@ -106,7 +106,7 @@ def test_cli_options_before_the_file(tmp_path) -> None:
 
 
 def test_cli_reads_stdin(tmp_path) -> None:
-    result = _run("-", "--out", str(tmp_path / "s"), input="comment,nps\nCourier was late,3\n".encode())
+    result = _run("-", "--out", str(tmp_path / "s"), input=b"comment,nps\nCourier was late,3\n")
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "s" / "summary.json").read_text())["input"]["name"] == "<stdin>"
 
@@ -169,12 +169,12 @@ def test_cli_row_problems_go_to_rejects(tmp_path, name: str, args: list[str], re
     result = _run(str(DATA / name), "--out", str(out), *args)
     assert result.exit_code == 0, result.output
     rejects = pd.read_csv(out / "rejects.csv", dtype={"line": int, "problem": str})
-    assert list(zip(rejects["line"], rejects["problem"])) == rejected
+    assert list(zip(rejects["line"], rejects["problem"], strict=True)) == rejected
     assert rejects["reason"].notna().all()
     summary = json.loads((out / "summary.json").read_text())["counts"]
     assert summary["rows_rejected"] == len(rejected)
     assert summary["rows_read"] == summary["rows_analyzed"] + summary["rows_rejected"]
-    assert f"row(s) rejected; see rejects.csv" in result.stderr
+    assert "row(s) rejected; see rejects.csv" in result.stderr
 
 
 def test_cli_debug_shows_the_traceback(tmp_path) -> None:

@@ -61,7 +61,7 @@ def test_ingest_rejects_keep_the_original_cells() -> None:
 
 
 def test_ingest_valid_values_are_typed() -> None:
-    got = read_comments(io.BytesIO("comment,nps,date,channel\n a ,\" 10 \",31.05.2026, chat \nb,,,\n".encode()), name="x.csv")
+    got = read_comments(io.BytesIO(b"comment,nps,date,channel\n a ,\" 10 \",31.05.2026, chat \nb,,,\n"), name="x.csv")
     c = got.comments
     assert c[S.NPS_SCORE].tolist() == [10, pd.NA]
     assert str(c[S.DATE].iloc[0].date()) == "2026-05-31" and pd.isna(c[S.DATE].iloc[1])
@@ -90,7 +90,7 @@ def test_ingest_generated_ids_are_stable_and_order_independent() -> None:
 
     def ids(lines: list[str]) -> dict[str, str]:
         got = read_comments(io.BytesIO(("comment,nps\n" + "\n".join(lines)).encode()), name="x.csv").comments
-        return dict(zip(got[S.COMMENT_ID], got[S.RAW_TEXT]))
+        return dict(zip(got[S.COMMENT_ID], got[S.RAW_TEXT], strict=True))
 
     first, again, reordered = ids(rows), ids(rows), ids(shuffled)
     assert first == again == reordered

@@ -9,8 +9,8 @@ import pytest
 
 import analyzer
 from analyzer import atomic
-from analyzer.errors import OutputExists
 from analyzer.atomic import recover
+from analyzer.errors import OutputExists
 from analyzer.outputs import WRITERS, neutralize_formulas, write_outputs
 
 

@@ -65,7 +65,7 @@ def test_readers_sniffs_delimiter(delimiter: str, name: str) -> None:
 
 
 def test_readers_single_column_keeps_commas() -> None:
-    table = read_table(io.BytesIO("comment\nlate, very late\nrude, slow\n".encode()), name="x.csv")
+    table = read_table(io.BytesIO(b"comment\nlate, very late\nrude, slow\n"), name="x.csv")
     assert table.columns == ["comment"]
     assert table.rows == [["late, very late"], ["rude, slow"]]
 
