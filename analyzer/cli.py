@@ -12,6 +12,8 @@ Example:
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -76,11 +78,27 @@ def main(
     """Turn customer comments into touchpoints, sentiment and a short list of recurring issues."""
 
 
-def _fail(error: AnalyzerError, debug: bool) -> None:
-    if debug:
-        raise error
-    err_console.print(f"[red]Error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
-    raise typer.Exit(error.exit_code)
+@contextmanager
+def reported(debug: bool) -> Iterator[None]:
+    """Turn any error in the body into one line on stderr and an exit code (the traceback only with --debug)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except AnalyzerError as error:
+        if debug:
+            raise
+        err_console.print(f"[red]Error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        err_console.print("Interrupted; previous outputs and models were left as they were.")
+        raise typer.Exit(130) from None
+    except Exception as error:  # a bug: one line unless --debug, never a bare traceback
+        if debug:
+            raise
+        err_console.print(f"[red]Internal error:[/red] {escape(type(error).__name__)}: {escape(str(error))} "
+                          "(run again with --debug for the traceback and please report it)", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 def _split_languages(value: str) -> tuple[str, ...]:
@@ -114,7 +132,7 @@ def run(
     from analyzer.pipeline import analyze
 
     console = Console(stderr=False, quiet=quiet)
-    try:
+    with reported(debug):
         config = AnalysisConfig(
             languages=_split_languages(languages),
             redact=not no_redact,
@@ -132,20 +150,7 @@ def run(
             source, name, default_out = file, file, Path(file).parent / "analysis"
         result = analyze(source, config, reporter, name=name)
         written = write_outputs(result, out or default_out, formats=formats, force=force)
-    except AnalyzerError as error:
-        _fail(error, debug)
-        return
-    except KeyboardInterrupt:
-        err_console.print("Interrupted; previous outputs were left as they were.")
-        raise typer.Exit(130) from None
-    except Exception as error:  # a bug: one line unless --debug, never a bare traceback
-        if debug:
-            raise
-        err_console.print(f"[red]Internal error:[/red] {escape(type(error).__name__)}: {escape(str(error))} "
-                          "(run again with --debug for the traceback and please report it)", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     print_summary(console, result, written)
-
 
 
 @app.command("train", epilog=EXAMPLES)
@@ -176,7 +181,7 @@ def train_command(
     console = Console(quiet=quiet)
     reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
     target = out or labeled.parent / "model"
-    try:
+    with reported(debug):
         base = load_taxonomy(taxonomy)
         data = read_labeled(labeled, name=str(labeled), text_col=text_col, labels_col=labels_col, sentiment_col=sentiment_col,
                             encoding=encoding)
@@ -191,9 +196,6 @@ def train_command(
                 raise ModelError(f"{target}: holds a model with cross-validated touchpoint F1 {model.cv_f1 + worse_by:.3f}, better than "
                                  f"this one's {model.cv_f1:.3f} by {worse_by:.3f}; pass --force to replace it or --out to save elsewhere")
         save_model(model, target)
-    except AnalyzerError as error:
-        _fail(error, debug)
-        return
     print_train_report(console, model, target)
 
 
@@ -219,7 +221,7 @@ def evaluate_command(
     from analyzer.training import evaluate
 
     console = Console()
-    try:
+    with reported(debug):
         trained = load_model(model or default_model_dir())
         data = read_labeled(labeled, name=str(labeled), text_col=text_col, labels_col=labels_col, sentiment_col=sentiment_col,
                             encoding=encoding)
@@ -228,9 +230,6 @@ def evaluate_command(
         result = evaluate(trained, data)
         if predictions is not None:
             write_csv(result.predictions, predictions)
-    except AnalyzerError as error:
-        _fail(error, debug)
-        return
     if json_out:
         typer.echo(json.dumps(result.metrics, ensure_ascii=False))
     else:

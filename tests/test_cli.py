@@ -247,3 +247,15 @@ def test_cli_bad_model_is_one_line(tmp_path, args, code, start) -> None:
     result = _run(str(DATA / "bad_nps.csv"), "--out", str(tmp_path / "o"), *args)
     assert result.exit_code == code
     assert result.stderr.startswith(start.format(tmp=tmp_path))
+
+
+def test_cli_an_unexpected_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch) -> None:
+    import analyzer.pipeline
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyzer.pipeline, "analyze", boom)
+    result = _run(str(DATA / "bad_nps.csv"), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Internal error: RuntimeError: boom (run again with --debug for the traceback and please report it)"
