@@ -65,6 +65,15 @@ app = typer.Typer(
 err_console = Console(stderr=True)
 
 
+# Options shared by several commands, declared once.
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")]
+TextColumn = Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")]
+LabelsColumn = Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")]
+SentimentColumn = Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment, for sentiment-only files. Default: sentiment.")]
+LabeledEncoding = Annotated[str | None, typer.Option("--encoding", help="Text encoding of the file. Default: detected.")]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"analyze {__version__}")
@@ -122,8 +131,8 @@ def run(
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep e-mails, phone numbers, card numbers and IBANs in the outputs.")] = False,
     max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = 20_000,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="Trained model folder (from analyze train). Default: the shipped model in models/default.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
 ) -> None:
     """Analyse a comments file and write the results to an output folder."""
     from analyzer.config import AnalysisConfig, ColumnChoice
@@ -159,16 +168,16 @@ def train_command(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Model folder to write. Default: model/ beside the labeled file.")] = None,
     taxonomy: Annotated[Path | None, typer.Option("--taxonomy", help="Taxonomy TOML lending titles, sentiment scores and seed terms. Default: the packaged one.")] = None,
     featurizer: Annotated[str, typer.Option("--featurizer", help="Text features: tfidf, or e5 (needs the e5 extra).")] = "tfidf",
-    text_col: Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")] = None,
-    labels_col: Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")] = None,
-    sentiment_col: Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment, for sentiment-only files. Default: sentiment.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of the file. Default: detected.")] = None,
+    text_col: TextColumn = None,
+    labels_col: LabelsColumn = None,
+    sentiment_col: SentimentColumn = None,
+    encoding: LabeledEncoding = None,
     cv: Annotated[int, typer.Option("--cv", min=2, help="Cross-validation folds for thresholds and reported metrics.")] = 5,
     no_seeds: Annotated[bool, typer.Option("--no-seeds", help="Do not add the taxonomy's seed terms as training examples.")] = False,
     credit: Annotated[list[str], typer.Option("--credit", help="Dataset to credit in the model card (repeatable).")] = [],  # noqa: B006
     force: Annotated[bool, typer.Option("--force", help="Replace a model folder even if its model scored better.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
 ) -> None:
     """Train touchpoint and sentiment classifiers on labeled data and save the model with its card."""
     from analyzer.console import RichReporter, print_labeled_rejects, print_train_report
@@ -205,11 +214,11 @@ def evaluate_command(
     model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder. Default: the shipped model in models/default.")] = None,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="Write text, gold, predicted and sentiment_given_gold per row to this CSV.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON object and nothing else.")] = False,
-    text_col: Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")] = None,
-    labels_col: Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")] = None,
-    sentiment_col: Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment. Default: sentiment.")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding of the file. Default: detected.")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+    text_col: TextColumn = None,
+    labels_col: LabelsColumn = None,
+    sentiment_col: SentimentColumn = None,
+    encoding: LabeledEncoding = None,
+    debug: Debug = False,
 ) -> None:
     """Score a model on labeled data: touchpoint P/R/F1, sentiment accuracy given gold touchpoints, confusions."""
     import json
