@@ -98,7 +98,9 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     table.add_row("with NPS score", f"{counts['with_nps']:,}")
     if summary["dates"]:
         table.add_row("dates", f"{summary['dates']['first']} .. {summary['dates']['last']}")
-    table.add_row("personal data redacted", f"{counts['redactions']:,}" if summary["parameters"]["redact"] else "off (--no-redact)")
+    redacted = f"{counts['redactions']:,}" + (f" (+{counts['redactions_in_rejects']:,} in rejected rows)"
+                                              if counts.get("redactions_in_rejects") else "")
+    table.add_row("personal data redacted", redacted if summary["parameters"]["redact"] else "off (--no-redact)")
     console.print(table)
     if written:
         folder = written[0].parent

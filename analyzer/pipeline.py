@@ -30,7 +30,7 @@ from analyzer.classify import classify, roll_up
 from analyzer.config import AnalysisConfig
 from analyzer.ingest import Ingested, Source, read_comments
 from analyzer.modelio import FeedbackModel, default_model_dir, load_model
-from analyzer.prepare import prepare
+from analyzer.prepare import prepare, redact_rejects
 from analyzer.reporter import RecordingReporter, Reporter
 from analyzer.segment import segment
 
@@ -83,11 +83,13 @@ def analyze(
         model, loaded_from = load_model(model_dir), str(model_dir)
     ingested = read_comments(source, config, recorder, name=name)
     comments = prepare(ingested.comments, config, recorder)
+    ingested.rejects, redacted_in_rejects = redact_rejects(ingested.rejects, config)
     segments = segment(comments, config, recorder)
     recorder.info(f"segments: {len(segments)} from {len(comments)} comment(s)")
     segments = classify(segments, model, recorder)
     comments = roll_up(comments, segments)
     summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)
+    summary["counts"]["redactions_in_rejects"] = redacted_in_rejects
     summary["model"] = {"path": loaded_from, "name": model.card.get("name"),
                         "created": model.card.get("created"), "featurizer": model.card.get("featurizer"),
                         "sha256": model.card.get("model_sha256")}

@@ -82,3 +82,38 @@ def prepare(
         reporter.warn("redaction is off (--no-redact): personal data in comments is written to the outputs as it is")
     return out
 
+
+def redact_rejects(rejects: pd.DataFrame, config: AnalysisConfig | None = None) -> tuple[pd.DataFrame, int]:
+    """Redact personal data in every text cell of the rejects table (original cells and reasons alike).
+
+    Rejected rows are written to ``rejects.csv`` with their original cells so
+    the user can fix them; those cells must not leak what the comments table
+    redacts.
+
+    Returns:
+        A new table and the number of pieces replaced.
+
+    Example:
+        >>> table = pd.DataFrame({"line": [3], "reason": ["nps 'x' is not a whole number"], "comment": ["call +44 20 7946 0958"]})
+        >>> out, n = redact_rejects(table)
+        >>> out.loc[0, "comment"], n
+        ('call [PHONE]', 1)
+    """
+    config = config or AnalysisConfig()
+    if not config.redact or rejects.empty:
+        return rejects, 0
+    redactor = Redactor(config.phone_regions)
+    out = rejects.copy()
+    total = 0
+    for column in out.columns:
+        if column == S.REJECT_LINE:
+            continue
+        values = []
+        for value in out[column].tolist():
+            if isinstance(value, str):
+                value, found = redactor.redact(value)
+                total += sum(found.values())
+            values.append(value)
+        out[column] = pd.array(values, dtype="string")
+    return out, total
+

@@ -259,3 +259,18 @@ def test_cli_an_unexpected_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch
     result = _run(str(DATA / "bad_nps.csv"), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert result.stderr.strip() == "Internal error: RuntimeError: boom (run again with --debug for the traceback and please report it)"
+
+
+def test_cli_rejected_rows_are_redacted_too(tmp_path) -> None:
+    from analyzer.redact import Redactor
+
+    data = "id,comment,nps\n1,Call me on +44 20 7946 0958 about the refund,11\n2,mail ivan.petrov@example.com,abc\n3,fine,9\n"
+    path = tmp_path / "pii.csv"
+    path.write_text(data)
+    out = tmp_path / "o"
+    assert _run(str(path), "--out", str(out), "-q").exit_code == 0
+    rejects = (out / "rejects.csv").read_text(encoding="utf-8-sig")
+    assert "[PHONE]" in rejects and "[EMAIL]" in rejects
+    for name in ("comments.csv", "segments.csv", "rejects.csv", "run.log", "summary.json"):
+        assert Redactor().find((out / name).read_text(encoding="utf-8-sig")) == [], name
+    assert json.loads((out / "summary.json").read_text())["counts"]["redactions_in_rejects"] == 2

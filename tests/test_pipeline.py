@@ -14,7 +14,7 @@ def test_pipeline_dataframe_in_result_out() -> None:
     frame = pd.DataFrame({"review": ["Courier was late, but the operator was kind.", "  ", "Wrong bill again"], "score": [3, 5, 11]})
     result = analyzer.analyze(frame)
     assert result.summary["counts"] == {"rows_read": 3, "rows_analyzed": 1, "rows_rejected": 2, "segments": 2, "redactions": 0,
-                                        "with_nps": 1}
+                                        "with_nps": 1, "redactions_in_rejects": 0}
     assert result.segments[S.TEXT].tolist() == ["Courier was late", "the operator was kind."]
     assert result.summary["rejects_by_problem"] == {"empty_text": 1, "bad_nps": 1}
     assert any("text column: 'review'" in line for line in result.log)
