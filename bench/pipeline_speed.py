@@ -5,8 +5,8 @@ Usage:
 
 Each size builds a CSV by repeating the shipped sample comments (with their
 row number appended so texts differ), then times, in one process and one run:
-the baseline (``pandas.read_csv``), ``read_comments``, ``prepare``, ``segment``
-and ``write_outputs``. Peak memory is measured per size in a fresh child
+the baseline (``pandas.read_csv``), ``read_comments``, ``prepare``, ``segment``,
+``classify`` (shipped default model, loaded beforehand) and ``write_outputs``. Peak memory is measured per size in a fresh child
 process (``ru_maxrss``), so sizes do not share a high-water mark.
 """
 
@@ -44,14 +44,17 @@ def build_file(rows: int, folder: Path) -> Path:
 def measure(path: Path) -> dict[str, float]:
     import pandas as pd
 
+    from analyzer.classify import classify, roll_up
     from analyzer.config import AnalysisConfig
     from analyzer.ingest import read_comments
+    from analyzer.modelio import default_model_dir, load_model
     from analyzer.outputs import write_outputs
     from analyzer.pipeline import analyze
     from analyzer.prepare import prepare
     from analyzer.segment import segment
 
     config = AnalysisConfig()
+    model = load_model(default_model_dir())
     times: dict[str, float] = {}
     start = time.perf_counter()
     pd.read_csv(path, dtype=str)
@@ -63,9 +66,12 @@ def measure(path: Path) -> dict[str, float]:
     comments = prepare(ingested.comments, config)
     times["prepare (normalise, language, redact)"] = time.perf_counter() - start
     start = time.perf_counter()
-    segment(comments, config)
+    segments = segment(comments, config)
     times["segment"] = time.perf_counter() - start
-    result = analyze(path, config)
+    start = time.perf_counter()
+    roll_up(comments, classify(segments, model))
+    times["classify (touchpoints, sentiment, roll-up)"] = time.perf_counter() - start
+    result = analyze(path, config, model=model)
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         write_outputs(result, Path(out) / "analysis")
