@@ -274,3 +274,12 @@ def test_cli_rejected_rows_are_redacted_too(tmp_path) -> None:
     for name in ("comments.csv", "segments.csv", "rejects.csv", "run.log", "summary.json"):
         assert Redactor().find((out / name).read_text(encoding="utf-8-sig")) == [], name
     assert json.loads((out / "summary.json").read_text())["counts"]["redactions_in_rejects"] == 2
+
+
+def test_cli_train_with_a_bad_taxonomy_lists_every_problem_in_one_line(tmp_path, small_labeled) -> None:
+    bad = DATA / "taxonomy" / "bad_many.toml"
+    result = _run("train", str(small_labeled), "--out", str(tmp_path / "m"), "--taxonomy", str(bad))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {bad}: ") and " problems in the taxonomy: [" in lines[0]
+    assert not (tmp_path / "m").exists()
