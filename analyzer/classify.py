@@ -59,6 +59,7 @@ def classify(segments: pd.DataFrame, model: FeedbackModel, reporter: Reporter | 
     source_rows: list[int] = []
     touchpoints: list[str | None] = []
     confidence: list[float] = []
+    index = {str(c): j for j, c in enumerate(model.touchpoints.classes_)} if model.touchpoints is not None else {}
     batches = range(0, len(frame), _BATCH)
     for start in reporter.track(batches, len(batches), "Classifying touchpoints"):
         part = frame.iloc[start : start + _BATCH]
@@ -68,7 +69,6 @@ def classify(segments: pd.DataFrame, model: FeedbackModel, reporter: Reporter | 
         else:
             proba = model.touchpoints.predict_proba(part)
             found = model.touchpoints.decide(proba)
-        index = {str(c): j for j, c in enumerate(model.touchpoints.classes_)} if model.touchpoints is not None else {}
         for offset, labels in enumerate(found):
             row = start + offset
             if labels:
@@ -87,8 +87,6 @@ def classify(segments: pd.DataFrame, model: FeedbackModel, reporter: Reporter | 
     confidence_out: list[float] = []
     for start in reporter.track(range(0, len(pairs), _BATCH), -(-len(pairs) // _BATCH), "Classifying sentiment"):
         part = pairs.iloc[start : start + _BATCH]
-        if not len(part):
-            continue
         proba = model.sentiment.predict_proba(part)
         labels_out.extend(str(c) for c in model.sentiment.classes_[proba.argmax(axis=1)])
         scores_out.extend(model.sentiment.score_of(proba).round(4).tolist())

@@ -26,6 +26,7 @@ import pandas as pd
 from analyzer.columns import map_columns
 from analyzer.config import ColumnChoice
 from analyzer.errors import InputError
+from analyzer.ingest import table_from_frame
 from analyzer.normalize import normalize_text
 from analyzer.readers import read_table
 
@@ -192,8 +193,6 @@ def read_labeled(
         ([[('logistics', 'negative')]], [(2, 'text is empty'), (3, "labels: 'bad' is not touchpoint:sentiment")])
     """
     if isinstance(source, pd.DataFrame):
-        from analyzer.ingest import table_from_frame
-
         table = table_from_frame(source)
         name = name or "<DataFrame>"
     else:

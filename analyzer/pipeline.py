@@ -14,17 +14,14 @@ Example:
 
 from __future__ import annotations
 
-import platform
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from typing import Any
 
 import pandas as pd
 
-from analyzer import __version__
 from analyzer import schema as S
 from analyzer.classify import classify, roll_up
 from analyzer.config import AnalysisConfig
@@ -33,6 +30,7 @@ from analyzer.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.prepare import prepare, redact_rejects
 from analyzer.reporter import RecordingReporter, Reporter
 from analyzer.segment import segment
+from analyzer.versions import package_versions
 
 
 @dataclass
@@ -98,16 +96,6 @@ def analyze(
     return Result(comments, segments, ingested.rejects, summary, recorder.lines)
 
 
-def _versions() -> dict[str, str]:
-    versions = {"analyzer": __version__, "python": platform.python_version()}
-    for package in ("pandas", "spacy", "lingua-language-detector", "phonenumbers", "charset-normalizer"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:  # pragma: no cover - all are dependencies
-            versions[package] = "not installed"
-    return versions
-
-
 def _summary(
     ingested: Ingested,
     comments: pd.DataFrame,
@@ -148,7 +136,8 @@ def _summary(
             "phone_regions": list(config.phone_regions),
             "columns_given": {k: v for k, v in vars(config.columns).items() if v is not None},
         },
-        "versions": _versions(),
+        "versions": package_versions(["pandas", "spacy", "lingua-language-detector", "phonenumbers", "charset-normalizer",
+                                      "scikit-learn", "skops"]),
         "started_at": started.isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
     }

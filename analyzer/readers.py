@@ -255,7 +255,7 @@ def _read_delimited(text: str, name: str, delimiter: str | None) -> RawTable:
             rejects.append((start, "ragged", f"row has {len(record)} fields but the header has {len(header)}; "
                                    f"quote fields that contain '{_show(delimiter)}' or line breaks", list(record)))
             continue
-        rows.append([cell for cell in record])
+        rows.append(record)
         lines.append(start)
     if delimiter != _NO_DELIMITER:
         notes.insert(0, f"delimiter: {_show(delimiter)}")

