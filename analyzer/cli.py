@@ -37,6 +37,10 @@ Examples:
   analyze comments.csv --model my-model
   analyze train labeled.csv --out my-model
   analyze evaluate test.csv --model my-model --predictions predictions.csv
+  analyze comments.csv --max-issues 10 --min-size 5 --store team.sqlite
+  analyze issues list --store team.sqlite
+  analyze issues rename LOG-JNS6 "Courier does not call ahead" --store team.sqlite
+  analyze issues merge LOG-JNS6 LOG-UX22 --store team.sqlite
 """
 
 
@@ -71,6 +75,7 @@ Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback of
 TextColumn = Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")]
 LabelsColumn = Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")]
 SentimentColumn = Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment, for sentiment-only files. Default: sentiment.")]
+StorePath = Annotated[Path | None, typer.Option("--store", help="SQLite state file with the issue catalog. Default: <output folder>.sqlite beside the output folder.")]
 LabeledEncoding = Annotated[str | None, typer.Option("--encoding", help="Text encoding of the file. Default: detected.")]
 
 
@@ -110,6 +115,16 @@ def reported(debug: bool) -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def default_store(out: Path) -> Path:
+    """The state file of an output folder: ``analysis/`` keeps its catalog in ``analysis.sqlite`` beside it.
+
+    Example:
+        >>> default_store(Path("data/analysis")).as_posix()
+        'data/analysis.sqlite'
+    """
+    return out.parent / f"{out.name}.sqlite"
+
+
 def _split_languages(value: str) -> tuple[str, ...]:
     return tuple(code.strip().lower() for code in value.split(",") if code.strip())
 
@@ -131,14 +146,18 @@ def run(
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep e-mails, phone numbers, card numbers and IBANs in the outputs.")] = False,
     max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = 20_000,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="Trained model folder (from analyze train). Default: the shipped model in models/default.")] = None,
+    max_issues: Annotated[int, typer.Option("--max-issues", help="At most this many named issues (and praise groups); smaller ones fold into 'other'.")] = 25,
+    min_size: Annotated[int, typer.Option("--min-size", help="An issue needs at least this many distinct comments.")] = 3,
+    store: StorePath = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Analyse a comments file and write the results to an output folder."""
     from analyzer.config import AnalysisConfig, ColumnChoice
     from analyzer.console import RichReporter, print_summary
-    from analyzer.outputs import check_formats, write_outputs
-    from analyzer.pipeline import analyze
+    from analyzer.outputs import check_formats, ensure_writable, write_outputs
+    from analyzer.pipeline import analyze, remember
+    from analyzer.store import Store
 
     console = Console(stderr=False, quiet=quiet)
     with reported(debug):
@@ -149,6 +168,8 @@ def run(
             columns=ColumnChoice(text=text_col, id=id_col, date=date_col, nps=nps_col, respondent=respondent_col, channel=channel_col),
             max_field_chars=max_chars,
             model_dir=model,
+            max_issues=max_issues,
+            min_issue_size=min_size,
         )
         check_formats(formats)
         reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
@@ -157,8 +178,15 @@ def run(
             source, name, default_out = sys.stdin.buffer, "<stdin>", Path("analysis")
         else:
             source, name, default_out = file, file, Path(file).parent / "analysis"
-        result = analyze(source, config, reporter, name=name)
-        written = write_outputs(result, out or default_out, formats=formats, force=force)
+        out = out or default_out
+        ensure_writable(out, force=force)  # fail before a long run, not after it
+        state = Store.open(store or default_store(out))
+        try:
+            result = analyze(source, config, reporter, name=name, store=state)
+            written = write_outputs(result, out, formats=formats, force=force)
+            remember(result, state)
+        finally:
+            state.close()
     print_summary(console, result, written)
 
 
@@ -243,3 +271,125 @@ def evaluate_command(
         typer.echo(json.dumps(result.metrics, ensure_ascii=False))
     else:
         print_evaluation(console, result, predictions)
+
+
+from analyzer.export import command as export_cli  # noqa: E402  (registered last; it takes reported() from this module lazily)
+
+app.command("export", epilog=export_cli.EPILOG)(export_cli.export_command)
+
+
+issues_app = typer.Typer(name="issues", help="Look after the issue catalog kept in the state file: list, rename, merge, ignore, history.",
+                         no_args_is_help=True, rich_markup_mode=None, epilog=EXAMPLES)
+app.add_typer(issues_app)
+IssueStore = Annotated[Path, typer.Option("--store", help="The state file. Default: analysis.sqlite in the current folder (where `analyze comments.csv` puts it for a file here).")]
+
+
+def _existing_store(path: Path):
+    from analyzer.errors import UsageError
+    from analyzer.store import Store
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no state file there; run `analyze FILE` first (it writes <output folder>.sqlite) or pass --store")
+    return Store.open(path)
+
+
+@issues_app.command("list")
+def issues_list(
+    store: IssueStore = Path("analysis.sqlite"),
+    all_: Annotated[bool, typer.Option("--all", help="Include merged issues.")] = False,
+    debug: Debug = False,
+) -> None:
+    """List the catalog: id, status, touchpoint, title and comments in the latest run."""
+    from rich.table import Table
+
+    with reported(debug):
+        state = _existing_store(store)
+        catalog, latest = state.catalog(), state.latest_counts()
+        state.close()
+    table = Table(title=f"Issues in {escape(str(store))}", title_justify="left")
+    for name in ("id", "kind", "status", "touchpoint", "title", "comments (latest run)", "first seen"):
+        table.add_column(name)
+    for issue in sorted(catalog, key=lambda i: (i.status != "active", -latest.get(i.issue_id, (0, ""))[0], i.issue_id)):
+        if issue.status == "merged" and not all_:
+            continue
+        status = f"merged into {issue.merged_into}" if issue.status == "merged" else issue.status
+        table.add_row(issue.issue_id, issue.kind, status, escape(issue.touchpoint), escape(issue.title),
+                      str(latest.get(issue.issue_id, (0, ""))[0]), issue.created_at[:10])
+    Console().print(table)
+
+
+@issues_app.command("rename")
+def issues_rename(
+    issue_id: Annotated[str, typer.Argument(help="Issue id, e.g. LOG-JNS6.", show_default=False)],
+    title: Annotated[str, typer.Argument(help="The new title; later runs keep it. An empty string restores the automatic title.", show_default=False)],
+    store: IssueStore = Path("analysis.sqlite"),
+    debug: Debug = False,
+) -> None:
+    """Give an issue your own title."""
+    with reported(debug):
+        state = _existing_store(store)
+        state.rename(issue_id, title)
+        state.close()
+    typer.echo(f"{issue_id}: renamed to '{title}'" if title.strip() else f"{issue_id}: automatic title restored")
+
+
+@issues_app.command("merge")
+def issues_merge(
+    keep: Annotated[str, typer.Argument(help="The issue that stays.", show_default=False)],
+    other: Annotated[str, typer.Argument(help="The issue folded into it; its comments count under KEEP from the next run on.", show_default=False)],
+    store: IssueStore = Path("analysis.sqlite"),
+    debug: Debug = False,
+) -> None:
+    """Merge one issue into another."""
+    with reported(debug):
+        state = _existing_store(store)
+        state.merge(keep, other)
+        state.close()
+    typer.echo(f"{other}: merged into {keep}; the next run counts its comments under {keep}")
+
+
+@issues_app.command("ignore")
+def issues_ignore(
+    issue_id: Annotated[str, typer.Argument(help="Issue id.", show_default=False)],
+    restore: Annotated[bool, typer.Option("--restore", help="Make an ignored issue active again.")] = False,
+    store: IssueStore = Path("analysis.sqlite"),
+    debug: Debug = False,
+) -> None:
+    """Leave an issue out of summaries and exports (it keeps its comments, so it does not come back as new)."""
+    with reported(debug):
+        state = _existing_store(store)
+        state.ignore(issue_id, restore=restore)
+        state.close()
+    typer.echo(f"{issue_id}: {'active again' if restore else 'ignored'}")
+
+
+@issues_app.command("history")
+def issues_history(
+    issue_id: Annotated[str, typer.Argument(help="Issue id.", show_default=False)],
+    store: IssueStore = Path("analysis.sqlite"),
+    debug: Debug = False,
+) -> None:
+    """An issue's counts in every run and everything that happened to it."""
+    from rich.table import Table
+
+    with reported(debug):
+        state = _existing_store(store)
+        found = state.history(issue_id)
+        state.close()
+    issue = found["issue"]
+    console = Console()
+    console.print(f"[bold]{issue.issue_id}[/bold] {escape(issue.title)} ({escape(issue.touchpoint)}, {issue.kind}, {issue.status})", highlight=False)
+    console.print(f"key phrases: {escape('; '.join(issue.key_phrases))}", highlight=False)
+    runs = Table(title="Runs", title_justify="left")
+    for name in ("run", "date", "input", "comments", "of all", "segments", "negative", "trend"):
+        runs.add_column(name)
+    for r in found["runs"]:
+        runs.add_row(str(r["run_id"]), r["started_at"][:19], escape(str(r["input"])), str(r["n_comments"]), str(r["run_comments"]),
+                     str(r["n_segments"]), f"{r['share_negative']:.0%}" if r["share_negative"] is not None else "-", str(r["trend"]))
+    console.print(runs)
+    events = Table(title="Events", title_justify="left")
+    for name in ("date", "event", "detail"):
+        events.add_column(name)
+    for e in found["events"]:
+        events.add_row(e["at"][:19], e["action"], escape(", ".join(f"{k}: {v}" for k, v in e["detail"].items())))
+    console.print(events)

@@ -46,6 +46,8 @@ class AnalysisConfig:
         max_field_chars: a text field longer than this is rejected as absurdly long.
         phone_regions: regions whose national phone formats are redacted.
         model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.modelio``).
+        max_issues: at most this many named issues (and as many praise groups); smaller ones go to "other".
+        min_issue_size: an issue needs at least this many distinct comments.
     """
 
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
@@ -55,6 +57,8 @@ class AnalysisConfig:
     max_field_chars: int = 20_000
     phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
     model_dir: Path | None = None
+    max_issues: int = 25
+    min_issue_size: int = 3
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -62,5 +66,9 @@ class AnalysisConfig:
         from analyzer.language import check_languages
 
         check_languages(self.languages)
+        if self.max_issues < 1:
+            raise UsageError(f"--max-issues: {self.max_issues} is not allowed; give a positive number of issues")
+        if self.min_issue_size < 1:
+            raise UsageError(f"--min-size: {self.min_issue_size} is not allowed; give a positive number of comments")
         if self.max_field_chars < 1:
             raise UsageError(f"--max-chars: {self.max_field_chars} is not allowed; give a positive number of characters")

@@ -101,11 +101,43 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     redacted = f"{counts['redactions']:,}" + (f" (+{counts['redactions_in_rejects']:,} in rejected rows)"
                                               if counts.get("redactions_in_rejects") else "")
     table.add_row("personal data redacted", redacted if summary["parameters"]["redact"] else "off (--no-redact)")
+    issues = summary.get("issues")
+    if issues:
+        table.add_row("issues", f"{issues['issues']} issue(s), {issues['praise_groups']} praise group(s); "
+                                f"{issues['coverage']:.0%} of {issues['complaint_segments']:,} complaint segments in a named issue, "
+                                f"{issues['other_share']:.0%} other, {issues['filler_segments']:,} filler segment(s) left out")
     console.print(table)
+    print_top_issues(console, result.issues)
     if written:
         folder = written[0].parent
         console.print(f"Wrote {len(written)} files to [bold]{escape(str(folder))}[/bold]: "
                       + ", ".join(escape(p.name) for p in written), highlight=False)
+
+
+def print_top_issues(console: Console, issues: Any, n: int = 5) -> None:
+    """Two short tables: the largest active complaint issues, and those with the highest negative share.
+
+    Example:
+        >>> import io, pandas as pd
+        >>> out = io.StringIO()
+        >>> print_top_issues(Console(file=out, width=120), pd.DataFrame({"issue_id": ["LOG-AAAA"], "kind": ["complaint"], "status": ["active"],
+        ...     "touchpoint": ["logistics"], "title": ["Courier late"], "n_comments": [4], "share_negative": [0.75], "trend": ["new"], "languages": ["en"]}))
+        >>> "Courier late" in out.getvalue()
+        True
+    """
+    active = issues[(issues["kind"] == "complaint") & (issues["status"] == "active")]
+    if active.empty:
+        return
+    by_size = active.sort_values(["n_comments", "issue_id"], ascending=[False, True]).head(n)
+    by_negative = active.sort_values(["share_negative", "n_comments", "issue_id"], ascending=[False, False, True]).head(n)
+    for caption, rows in (("Top issues by size", by_size), ("Top issues by negative share", by_negative)):
+        table = Table(title=caption, title_justify="left")
+        for name in ("id", "issue", "touchpoint", "comments", "negative", "trend", "languages"):
+            table.add_column(name, justify="right" if name in ("comments", "negative") else "left")
+        for row in rows.itertuples():
+            table.add_row(row.issue_id, escape(str(row.title)), escape(str(row.touchpoint)), f"{row.n_comments:,}",
+                          f"{row.share_negative:.0%}", row.trend, str(row.languages))
+        console.print(table)
 
 
 def print_labeled_rejects(reporter: RichReporter, data: LabeledSet, limit: int = 10) -> None:

@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from analyzer.errors import UsageError
 from analyzer.segment import sentence_pipeline
 
+PUNCT = "<punct>"
 _SNOWBALL = {"en": "english", "ro": "romanian", "el": "greek", "fa": "persian", "ru": "russian"}
 
 
@@ -92,20 +93,39 @@ def normalize_tokens(text: str, lang: str) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def _normalize_tokens(text: str, lang: str) -> tuple[str, ...]:
-    tokens: list[str] = []
+    return tuple(norm for _, norm in token_pairs(text, lang) if norm != PUNCT)
+
+
+@lru_cache(maxsize=100_000)
+def token_pairs(text: str, lang: str) -> tuple[tuple[str, str], ...]:
+    """``(surface, normalised)`` for every token: the lower-cased word as written and its lemma or stem.
+
+    Punctuation comes as ``(mark, PUNCT)`` so phrases can stop at it. Key
+    phrases are counted on the normalised forms and shown in the most frequent
+    surface form.
+
+    Example:
+        >>> token_pairs("Couriers late!", "en")
+        (('couriers', 'courier'), ('late', 'late'), ('!', '<punct>'))
+    """
+    pairs: list[tuple[str, str]] = []
     for token in sentence_pipeline(lang).tokenizer(text):
-        if token.is_punct or token.is_space:
+        if token.is_space:
             continue
-        if token.like_num:
-            tokens.append("<num>")
+        if token.is_punct:
+            pairs.append((token.text, PUNCT))
             continue
         word = token.lower_
+        if token.like_num:
+            pairs.append((word, "<num>"))
+            continue
+        norm = word
         if lang == "ru" and word.isalpha():
-            word = _russian_lemma(word)
+            norm = _russian_lemma(word)
         elif lang in _SNOWBALL and word.isalpha():
-            word = _stem(lang, word)
-        tokens.append(word)
-    return tuple(tokens)
+            norm = _stem(lang, word)
+        pairs.append((word, norm))
+    return tuple(pairs)
 
 
 def _identity(tokens: list[str]) -> list[str]:

@@ -54,11 +54,28 @@ def output_tables(result: Result) -> dict[str, pd.DataFrame]:
     Example:
         >>> import analyzer
         >>> sorted(output_tables(analyzer.analyze(pd.DataFrame({"text": ["hello there"]}))))
-        ['comments', 'rejects', 'segments']
+        ['comments', 'issues', 'rejects', 'segments']
     """
     comments = result.comments[[c for c in S.COMMENT_OUTPUT if c in result.comments.columns]
                                + [c for c in result.comments.columns if c not in S.COMMENT_OUTPUT and c != S.RAW_TEXT]]
-    return {"comments": comments, "segments": result.segments, "rejects": result.rejects}
+    issues = result.issues.reindex(columns=S.ISSUE_OUTPUT + [c for c in result.issues.columns if c not in S.ISSUE_OUTPUT])
+    return {"comments": comments, "segments": result.segments, "rejects": result.rejects, "issues": issues}
+
+
+def issues_json(issues: pd.DataFrame) -> list[dict[str, Any]]:
+    """The issues as JSON objects, list-valued columns as lists (what ``analyze export`` reads).
+
+    Example:
+        >>> issues_json(pd.DataFrame({"key_phrases": ["late; no call"], "examples": ["a\\nb"], "languages": ["en;ru"], "n_comments": [3]}))
+        [{'key_phrases': ['late', 'no call'], 'examples': ['a', 'b'], 'languages': ['en', 'ru'], 'n_comments': 3}]
+    """
+    separators = {S.KEY_PHRASES: "; ", S.EXAMPLES: "\n", S.LANGUAGES: ";"}
+    records = json.loads(issues.to_json(orient="records", force_ascii=False))
+    for record in records:
+        for column, sep in separators.items():
+            if column in record:
+                record[column] = [part for part in (record[column] or "").split(sep) if part]
+    return records
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,6 +131,20 @@ def check_formats(formats: Iterable[str]) -> list[str]:
     return wanted
 
 
+def ensure_writable(out_dir: Path, *, force: bool) -> None:
+    """Raise unless ``out_dir`` can take a run's outputs: absent, empty, or ``force`` given (checked before a long run too).
+
+    Raises:
+        OutputExists: ``out_dir`` holds files and ``force`` is false.
+        OutputError: ``out_dir`` is a file.
+    """
+    recover(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another place with --out")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise OutputExists(f"{out_dir}: already holds a previous run; pass --force to replace it or --out to write elsewhere")
+
+
 def write_outputs(
     result: Result, out_dir: str | Path, *, formats: Iterable[str] = ("csv",), force: bool = False
 ) -> list[Path]:
@@ -134,11 +165,7 @@ def write_outputs(
     """
     out_dir = Path(out_dir)
     wanted = check_formats(formats)
-    recover(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder; choose another place with --out")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise OutputExists(f"{out_dir}: already holds a previous run; pass --force to replace it or --out to write elsewhere")
+    ensure_writable(out_dir, force=force)
     names = write_folder(out_dir, lambda folder: _write_all(result, folder, wanted))
     return [out_dir / name for name in names]
 
@@ -157,6 +184,8 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
         for name, frame in tables.items():
             writer(frame, folder / f"{name}{suffix}")
             names.append(f"{name}{suffix}")
+    (folder / "issues.json").write_text(json.dumps(issues_json(tables["issues"]), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    names.append("issues.json")
     summary: dict[str, Any] = {**result.summary, "outputs": names + ["summary.json", "run.log"]}
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     (folder / "run.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")

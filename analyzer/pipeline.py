@@ -1,7 +1,8 @@
-"""The pipeline: ingest -> prepare -> segment -> classify, composed into one call that returns the output tables.
+"""The pipeline: ingest -> prepare -> segment -> classify -> discover issues, composed into one call that returns the output tables.
 
-Later stages (issue discovery, NPS linkage) plug in after ``classify`` and
-add their own columns.
+With a :class:`~analyzer.store.Store`, issue discovery matches the catalog so
+ids and titles persist; :func:`remember` then records the run in the store
+(the CLI calls it once the outputs are written).
 
 Example:
     >>> import pandas as pd
@@ -26,10 +27,12 @@ from analyzer import schema as S
 from analyzer.classify import classify, roll_up
 from analyzer.config import AnalysisConfig
 from analyzer.ingest import Ingested, Source, read_comments
+from analyzer.issues import comment_issue_ids, discover
 from analyzer.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.prepare import prepare, redact_rejects
 from analyzer.reporter import RecordingReporter, Reporter
 from analyzer.segment import segment
+from analyzer.store import IssueRun, RunRecord, Store
 from analyzer.versions import package_versions
 
 
@@ -41,6 +44,7 @@ class Result:
         comments: one row per analysed comment (see ``analyzer.schema.COMMENT_COLUMNS``).
         segments: one row per (sentence or clause, touchpoint) pair (see ``analyzer.schema.SEGMENT_COLUMNS``).
         rejects: one row per refused input row, with its line and reason.
+        issues: one row per issue, praise group or "other" group (see ``analyzer.schema.ISSUE_COLUMNS``).
         summary: counts, languages, column mapping, parameters, versions, input checksum.
         log: every message the run reported, timestamped.
     """
@@ -48,8 +52,10 @@ class Result:
     comments: pd.DataFrame
     segments: pd.DataFrame
     rejects: pd.DataFrame
+    issues: pd.DataFrame
     summary: dict[str, Any]
     log: list[str] = field(default_factory=list)
+    issue_runs: list[IssueRun] = field(default_factory=list)
 
 
 def analyze(
@@ -59,6 +65,7 @@ def analyze(
     *,
     name: str | None = None,
     model: FeedbackModel | None = None,
+    store: Store | None = None,
 ) -> Result:
     """Run the analysis on a file path, a binary stream or a DataFrame.
 
@@ -68,6 +75,7 @@ def analyze(
         reporter: receives progress and decisions (the CLI draws them); silent by default.
         name: the input's name in messages and the summary.
         model: an already loaded model; otherwise ``config.model_dir`` or the shipped default is loaded.
+        store: the state file whose issue catalog keeps ids and titles stable; read only (see :func:`remember`).
 
     Raises:
         AnalyzerError: a whole-input problem (missing file, no text column, ...) or an unusable model.
@@ -86,6 +94,11 @@ def analyze(
     recorder.info(f"segments: {len(segments)} from {len(comments)} comment(s)")
     segments = classify(segments, model, recorder)
     comments = roll_up(comments, segments)
+    found = discover(segments, comments, max_issues=config.max_issues, min_size=config.min_issue_size,
+                     catalog=store.catalog() if store else None, last_run=store.last_run() if store else None,
+                     first_seen_runs=store.first_seen_runs() if store else None, run_date=started.date().isoformat(), reporter=recorder)
+    segments, issues = found.segments, found.issues
+    comments[S.ISSUE_IDS] = comment_issue_ids(comments, segments, issues)
     summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)
     summary["counts"]["redactions_in_rejects"] = redacted_in_rejects
     summary["model"] = {"path": loaded_from, "name": model.card.get("name"),
@@ -93,7 +106,19 @@ def analyze(
                         "sha256": model.card.get("model_sha256")}
     summary["touchpoints"] = dict(Counter(segments[S.TOUCHPOINT].dropna().tolist()).most_common())
     summary["sentiments"] = dict(Counter(comments[S.SENTIMENT].dropna().tolist()).most_common())
-    return Result(comments, segments, ingested.rejects, summary, recorder.lines)
+    summary["issues"] = {**found.stats, "max_issues": config.max_issues, "min_size": config.min_issue_size,
+                         "store": store.path if store else None}
+    return Result(comments, segments, ingested.rejects, issues, summary, recorder.lines, found.runs)
+
+
+def remember(result: Result, store: Store) -> int:
+    """Record a finished run and its issues in the store (one transaction); returns the run id.
+
+    New issues join the catalog; known ones get this run's counts, so the next
+    run keeps their ids and can tell their trend.
+    """
+    return store.add_run(RunRecord(result.summary["started_at"], result.summary["input"]["name"], result.summary["input"]["sha256"],
+                                   result.summary["counts"]["rows_analyzed"], result.issue_runs))
 
 
 def _summary(

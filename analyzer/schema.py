@@ -56,6 +56,26 @@ TOUCHPOINT = "touchpoint"
 TOUCHPOINT_CONFIDENCE = "touchpoint_confidence"
 SENTIMENT_CONFIDENCE = "sentiment_confidence"
 ISSUE_ID = "issue_id"
+FEEDBACK_KIND = "feedback_kind"
+
+# issues ------------------------------------------------------------------
+ISSUE_KIND = "kind"
+ISSUE_STATUS = "status"
+ISSUE_TITLE = "title"
+KEY_PHRASES = "key_phrases"
+EXAMPLES = "examples"
+N_COMMENTS = "n_comments"
+N_SEGMENTS = "n_segments"
+SHARE_NEGATIVE = "share_negative"
+LANGUAGES = "languages"
+FIRST_SEEN = "first_seen"
+LAST_SEEN = "last_seen"
+TREND = "trend"
+NPS_IMPACT = "nps_impact"
+NPS_IMPACT_LOW = "nps_impact_low"
+NPS_IMPACT_HIGH = "nps_impact_high"
+DETRACTOR_LIFT = "detractor_lift"
+FINGERPRINT = "fingerprint"
 
 # rejects -----------------------------------------------------------------
 REJECT_LINE = "line"
@@ -79,6 +99,7 @@ COMMENT_COLUMNS: tuple[Column, ...] = (
     Column(LABELS, "string", "classify", "touchpoint:sentiment pairs, as in training files (e.g. logistics:negative;support:positive)."),
     Column(SENTIMENT, "string", "classify", "negative, neutral, positive, or mixed when pairs are both positive and negative."),
     Column(SENTIMENT_SCORE, "float64", "classify", "Mean of the segment pair scores, in [-1, 1]."),
+    Column(ISSUE_IDS, "string", "issues", "';'-joined active issues the comment's segments belong to, in order of appearance."),
 )
 
 SEGMENT_COLUMNS: tuple[Column, ...] = (
@@ -93,6 +114,30 @@ SEGMENT_COLUMNS: tuple[Column, ...] = (
     Column(SENTIMENT, "string", "classify", "Sentiment of the segment about that touchpoint."),
     Column(SENTIMENT_SCORE, "float64", "classify", "Expected sentiment score in [-1, 1] under the predicted probabilities."),
     Column(SENTIMENT_CONFIDENCE, "float64", "classify", "Probability of the predicted sentiment."),
+    Column(FEEDBACK_KIND, "string", "issues", "complaint, suggestion, praise, neutral or filler (see analyzer.complaints)."),
+    Column(ISSUE_ID, "string", "issues", "The issue or 'other' group of this (segment, touchpoint); empty for neutral and filler."),
+)
+
+ISSUE_COLUMNS: tuple[Column, ...] = (
+    Column(ISSUE_ID, "string", "issues", "Short id, stable across runs that share a store: touchpoint prefix and 4 hash characters (LOG-JNS6)."),
+    Column(ISSUE_KIND, "string", "issues", "complaint (complaints and suggestions) or praise."),
+    Column(ISSUE_STATUS, "string", "issues", "active, ignored (by the user), or other (the touchpoint's ungrouped segments)."),
+    Column(TOUCHPOINT, "string", "issues", "The touchpoint the issue belongs to."),
+    Column(ISSUE_TITLE, "string", "issues", "The user's title, else the first two key phrases, in the issue's dominant language."),
+    Column(KEY_PHRASES, "string", "issues", "'; '-joined distinctive phrases, in their most frequent written form."),
+    Column(EXAMPLES, "string", "issues", "Up to 3 representative quotes (most central first, distinct comments), one per line."),
+    Column(N_COMMENTS, "int64", "issues", "Distinct comments with a segment in the issue."),
+    Column(N_SEGMENTS, "int64", "issues", "Distinct segments in the issue."),
+    Column(SHARE_NEGATIVE, "float64", "issues", "Share of the issue's segments with negative sentiment."),
+    Column(LANGUAGES, "string", "issues", "';'-joined languages of the segments, most frequent first."),
+    Column(FIRST_SEEN, "string", "issues", "Earliest comment date (or first run date when comments have no dates)."),
+    Column(LAST_SEEN, "string", "issues", "Latest comment date (or this run's date)."),
+    Column(TREND, "string", "issues", "new, growing, stable or shrinking: last period versus the one before, or this run versus the previous."),
+    Column(FINGERPRINT, "string", "issues", "cfp- and 12 hex digits; what exported tickets carry to never be filed twice."),
+    Column(NPS_IMPACT, "float64", "nps", "NPS of all respondents minus NPS of those not mentioning the issue; empty without NPS data."),
+    Column(NPS_IMPACT_LOW, "float64", "nps", "Low end of the bootstrap 95% interval of nps_impact."),
+    Column(NPS_IMPACT_HIGH, "float64", "nps", "High end of the bootstrap 95% interval of nps_impact."),
+    Column(DETRACTOR_LIFT, "float64", "nps", "Share of detractors among respondents mentioning the issue divided by that share among the rest."),
 )
 
 REJECT_COLUMNS: tuple[Column, ...] = (
@@ -104,9 +149,11 @@ REJECT_COLUMNS: tuple[Column, ...] = (
 
 # Columns that outputs write, in order; raw_text is deliberately absent.
 COMMENT_OUTPUT = [COMMENT_ID, SOURCE_LINE, TEXT, LANG, DATE, CHANNEL, RESPONDENT_ID, NPS_SCORE, NPS_GROUP, TOUCHPOINTS, LABELS,
-                  SENTIMENT, SENTIMENT_SCORE, N_REDACTIONS]
+                  SENTIMENT, SENTIMENT_SCORE, ISSUE_IDS, N_REDACTIONS]
 SEGMENT_BASE = [c.name for c in SEGMENT_COLUMNS if c.stage == "segment"]
 SEGMENT_OUTPUT = [c.name for c in SEGMENT_COLUMNS]
+ISSUE_BASE = [c.name for c in ISSUE_COLUMNS if c.stage == "issues"]
+ISSUE_OUTPUT = [c.name for c in ISSUE_COLUMNS]
 
 
 def check_columns(frame: pd.DataFrame, required: Iterable[str], *, stage: str) -> None:

@@ -1,0 +1,412 @@
+"""Issue discovery: complaint and suggestion segments grouped into a short list of named, stable issues per touchpoint.
+
+How a run finds its issues, for each touchpoint and each list (complaints,
+which include suggestions; praise):
+
+1. Segments get a ``feedback_kind`` (:mod:`analyzer.complaints`); filler never
+   takes part.
+2. Distinct texts are put in a canonical order (sorted), turned into term
+   vectors (:mod:`analyzer.terms`) and grouped (:mod:`analyzer.clustering`).
+   Groups with fewer than ``min_size`` comments are dropped.
+3. Candidates are the catalog's issues of that touchpoint and list (from the
+   store; merged ones count for the issue that absorbed them) plus the new
+   groups whose fingerprint is unlike every catalog fingerprint (cosine below
+   ``SAME_ISSUE``); a new group that resembles a catalog issue is that issue.
+4. Every segment goes to the candidate whose fingerprint it is most similar
+   to, catalog first: a segment that reaches ``MATCH`` with a catalog issue
+   stays with the catalog whatever new groups appear. Below ``MATCH`` with
+   every candidate it goes to the touchpoint's "other" group. Issues left with
+   fewer than ``min_size`` comments, and those beyond ``max_issues``, are
+   dropped and their segments assigned again.
+
+Step 4 is the only assignment rule, for old and new issues alike, so the
+issue a segment lands in never depends on whether the issue was found in this
+run or an earlier one. New issue ids are a hash of the touchpoint, the list
+and the issue's top terms: the same input in any order gives the same ids,
+and with a store, ids and user titles persist across runs.
+
+Example:
+    >>> import pandas as pd
+    >>> texts = ["The courier was late", "Courier late again", "courier came late", "Rude operator", "The operator was rude", "operator rude and slow"]
+    >>> segs = pd.DataFrame({"comment_id": [str(i) for i in range(6)], "segment_id": [f"{i}-1" for i in range(6)], "text": texts,
+    ...                      "lang": "en", "touchpoint": ["logistics"] * 3 + ["support"] * 3, "sentiment": "negative"})
+    >>> found = discover(segs, pd.DataFrame({"comment_id": [str(i) for i in range(6)], "date": pd.NaT}))
+    >>> found.issues[["touchpoint", "title", "n_comments"]].values.tolist()
+    [['logistics', 'Courier late', 3], ['support', 'Operator rude', 3]]
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from slugify import slugify
+
+from analyzer import schema as S
+from analyzer.clustering import group
+from analyzer.complaints import FILLER, GROUP_OF_KIND, feedback_kind
+from analyzer.phrases import Background, key_phrases, title
+from analyzer.reporter import NullReporter, Reporter
+from analyzer.store import ACTIVE, IGNORED, MERGED, CatalogIssue, IssueRun
+from analyzer.terms import TermSpace, similarity
+from analyzer.trend import period_trend, run_trend
+
+# Cosine between a segment and an issue fingerprint needed to join the issue.
+MATCH = 0.1
+# Cosine between two fingerprints above which they are the same issue.
+SAME_ISSUE = 0.5
+N_EXAMPLES = 3
+OTHER = "other"
+DEFAULT_MAX_ISSUES = 25
+DEFAULT_MIN_SIZE = 3
+
+
+@dataclass
+class _Candidate:
+    issue_id: str  # the id segments are counted under (merged issues resolve to their target)
+    fingerprint: dict[str, float]
+    from_catalog: bool
+
+
+@dataclass
+class Discovery:
+    """What issue discovery adds to a run.
+
+    Attributes:
+        segments: the segments table with ``feedback_kind`` and ``issue_id`` added.
+        issues: one row per issue or "other" group (see ``analyzer.schema.ISSUE_OUTPUT``).
+        runs: what the store should learn (one :class:`IssueRun` per named issue).
+        stats: coverage and counts for the summary.
+    """
+
+    segments: pd.DataFrame
+    issues: pd.DataFrame
+    runs: list[IssueRun]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def issue_prefix(touchpoint: str) -> str:
+    """Three capital letters from the touchpoint name.
+
+    Example:
+        >>> issue_prefix("logistics"), issue_prefix("Доставка"), issue_prefix("")
+        ('LOG', 'DOS', 'OTH')
+    """
+    return (slugify(touchpoint or OTHER).replace("-", "").upper() or "ISS")[:3]
+
+
+def new_issue_id(touchpoint: str, kind: str, fingerprint: dict[str, float], taken: set[str]) -> str:
+    """``PREFIX-XXXX`` from a hash of touchpoint, list and top terms; another window of the hash when taken.
+
+    Example:
+        >>> new_issue_id("logistics", "complaint", {"late": 0.8, "courier": 0.6}, set())
+        'LOG-JNS6'
+    """
+    top = sorted(sorted(fingerprint, key=lambda t: (-fingerprint[t], t))[:10])
+    digest = base64.b32encode(hashlib.sha256("|".join([touchpoint, kind, *top]).encode()).digest()).decode()
+    for start in range(0, len(digest) - 4):
+        candidate = f"{issue_prefix(touchpoint)}-{digest[start:start + 4]}"
+        if candidate not in taken:
+            return candidate
+    raise RuntimeError("no free issue id")  # 50 windows of a sha256 all taken: cannot happen in practice
+
+
+def fingerprint_code(issue_id: str) -> str:
+    """The stable fingerprint tickets carry: ``cfp-`` and 12 hex digits of the id's sha256.
+
+    Example:
+        >>> fingerprint_code("LOG-JNS6")
+        'cfp-607c05acf6af'
+    """
+    return "cfp-" + hashlib.sha256(f"issue:{issue_id}".encode()).hexdigest()[:12]
+
+
+def other_id(touchpoint: str, kind: str) -> str:
+    """The id of a touchpoint's "other" group: ``LOG-OTHER`` (complaints) or ``LOG-OTHER-PRAISE``."""
+    return f"{issue_prefix(touchpoint)}-OTHER" + ("-PRAISE" if kind == "praise" else "")
+
+
+def discover(
+    segments: pd.DataFrame,
+    comments: pd.DataFrame,
+    *,
+    max_issues: int = DEFAULT_MAX_ISSUES,
+    min_size: int = DEFAULT_MIN_SIZE,
+    catalog: list[CatalogIssue] | None = None,
+    last_run: tuple[int, int, dict[str, int]] | None = None,
+    first_seen_runs: dict[str, str] | None = None,
+    run_date: str | None = None,
+    reporter: Reporter | None = None,
+) -> Discovery:
+    """Find the run's issues and assign every complaint, suggestion and praise segment to one.
+
+    Args:
+        segments: the classified long segments table.
+        comments: the comments table (``comment_id``, ``date``) for dates and trends.
+        max_issues: at most this many named issues per list (complaints, praise); the smallest go to "other".
+        min_size: an issue needs at least this many distinct comments.
+        catalog: the store's issues, so ids and titles persist; None starts afresh.
+        last_run: the store's previous run, for trends when there are no dates.
+        first_seen_runs: issue id -> date of the first run it appeared in, for first_seen without dates.
+        run_date: ISO date of this run (first/last seen when comments have no dates).
+        reporter: receives a line about what was found.
+    """
+    reporter = reporter or NullReporter()
+    S.check_columns(segments, [S.COMMENT_ID, S.SEGMENT_ID, S.TEXT, S.LANG, S.TOUCHPOINT, S.SENTIMENT], stage="issues")
+    catalog = catalog or []
+    seg = segments.copy()
+    text, lang = seg[S.TEXT].astype("string").fillna("").tolist(), seg[S.LANG].astype("string").fillna("unknown").tolist()
+    kinds: dict[tuple[str, str, str], str] = {}
+    seg[S.FEEDBACK_KIND] = [kinds.setdefault((t, la, str(s)), feedback_kind(t, la, s if isinstance(s, str) else None))
+                            for t, la, s in zip(text, lang, seg[S.SENTIMENT].tolist(), strict=True)]
+    seg["_list"] = seg[S.FEEDBACK_KIND].map(GROUP_OF_KIND)
+    seg["_touchpoint"] = seg[S.TOUCHPOINT].astype("string").fillna("").replace("", OTHER)
+    grouped = seg[seg["_list"].notna()]
+    docs = sorted(set(zip(grouped[S.TEXT].astype(str), grouped[S.LANG].astype(str), strict=True)))
+    space = TermSpace.fit(docs)
+    doc_index = {doc: i for i, doc in enumerate(docs)}
+    X = space.transform(docs)
+    seg["_doc"] = [doc_index.get((t, la), -1) for t, la in zip(seg[S.TEXT].astype(str), seg[S.LANG].astype(str), strict=True)]
+
+    resolved = _resolver(catalog)
+    groups = {}
+    for key, rows in grouped.groupby(["_touchpoint", "_list", S.LANG], sort=True):
+        touchpoint, kind, group_lang = key
+        rows_doc = seg.loc[rows.index, "_doc"].to_numpy()
+        groups[key] = _Group(touchpoint, kind, group_lang, rows.index.to_numpy(), rows_doc, seg.loc[rows.index, S.COMMENT_ID].astype(str).to_numpy())
+    taken = {c.issue_id for c in catalog}
+    for g in groups.values():
+        g.candidates = _candidates(g, X, space, catalog, resolved, min_size, taken)
+    dropped: set[str] = set()
+    for _ in range(3):  # assignment, then the cap; a second pass settles what the cap moved
+        for g in groups.values():
+            g.assign(X, space, min_size, dropped)
+        over = _over_cap(groups, max_issues, catalog)
+        if not over - dropped:
+            break
+        dropped |= over
+    seg[S.ISSUE_ID] = pd.Series(pd.NA, index=seg.index, dtype="string")
+    seg["_similarity"] = 0.0
+    for g in groups.values():
+        seg.loc[g.rows, S.ISSUE_ID] = g.labels
+        seg.loc[g.rows, "_similarity"] = g.similarity
+    issues, runs = _describe(seg, groups, comments, catalog, last_run, first_seen_runs or {}, run_date)
+    stats = _stats(seg, issues)
+    reporter.info(f"issues: {stats['issues']} issue(s) and {stats['praise_groups']} praise group(s); "
+                  f"{stats['coverage']:.0%} of {stats['complaint_segments']} complaint segment(s) in a named issue")
+    return Discovery(seg.drop(columns=["_list", "_touchpoint", "_doc", "_similarity"]), issues, runs, stats)
+
+
+@dataclass
+class _Group:
+    touchpoint: str
+    kind: str
+    lang: str
+    rows: np.ndarray  # index labels into the segments table
+    docs: np.ndarray  # doc index of each row
+    comment_ids: np.ndarray
+    candidates: list[_Candidate] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    similarity: np.ndarray | None = None  # each row's similarity to its issue
+
+    def assign(self, X, space: TermSpace, min_size: int, dropped: set[str]) -> None:
+        """Catalog first, then new issues; below MATCH -> other; prune issues under min_size and assign again."""
+        live = [c for c in self.candidates if c.issue_id not in dropped]
+        unique_docs = np.unique(self.docs)
+        while True:
+            labels, sims = self._best(X, space, live, unique_docs)
+            counts = Counter()
+            for label, comments in _distinct(labels, self.comment_ids).items():
+                counts[label] = comments
+            small = {c.issue_id for c in live if 0 < counts.get(c.issue_id, 0) < min_size}
+            if not small:
+                break
+            live = [c for c in live if c.issue_id not in small]
+        self.labels, self.similarity = labels, sims
+
+    def _best(self, X, space: TermSpace, live: list[_Candidate], unique_docs: np.ndarray) -> tuple[list[str], np.ndarray]:
+        other = other_id(self.touchpoint, self.kind)
+        if not live:
+            return [other] * len(self.rows), np.zeros(len(self.rows))
+        F = space.fingerprint_matrix([c.fingerprint for c in live])
+        sims = (X[unique_docs] @ F.T).toarray()
+        catalog_cols = np.array([c.from_catalog for c in live])
+        best_doc: dict[int, tuple[str, float]] = {}
+        for i, doc in enumerate(unique_docs):
+            row = sims[i]
+            choice = None
+            if catalog_cols.any():
+                j = int(np.argmax(np.where(catalog_cols, row, -1)))
+                if row[j] >= MATCH:
+                    choice = j
+            if choice is None and (~catalog_cols).any():
+                j = int(np.argmax(np.where(~catalog_cols, row, -1)))
+                if row[j] >= MATCH:
+                    choice = j
+            best_doc[int(doc)] = (live[choice].issue_id, float(row[choice])) if choice is not None else (other, 0.0)
+        labels = [best_doc[int(d)][0] for d in self.docs]
+        return labels, np.array([best_doc[int(d)][1] for d in self.docs])
+
+
+def _distinct(labels: list[str], comment_ids: np.ndarray) -> dict[str, int]:
+    seen: dict[str, set[str]] = {}
+    for label, cid in zip(labels, comment_ids, strict=True):
+        seen.setdefault(label, set()).add(cid)
+    return {label: len(ids) for label, ids in seen.items()}
+
+
+def _resolver(catalog: list[CatalogIssue]) -> dict[str, str]:
+    """Issue id -> the id its segments count under (merged issues follow ``merged_into``)."""
+    into = {c.issue_id: c.merged_into for c in catalog if c.status == MERGED and c.merged_into}
+    resolved = {}
+    for c in catalog:
+        current, seen = c.issue_id, set()
+        while current in into and current not in seen:
+            seen.add(current)
+            current = into[current]
+        resolved[c.issue_id] = current
+    return resolved
+
+
+def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], resolved: dict[str, str], min_size: int,
+                taken: set[str]) -> list[_Candidate]:
+    known = [_Candidate(resolved[c.issue_id], c.fingerprint, True) for c in catalog
+             if (c.touchpoint, c.kind, c.lang) == (g.touchpoint, g.kind, g.lang)]
+    unique_docs = np.unique(g.docs)
+    Xg = X[unique_docs]
+    nonempty = np.flatnonzero(Xg.getnnz(axis=1) > 0)
+    if len(nonempty) == 0:
+        return known
+    labels = group(Xg[nonempty])
+    comments_of_doc: dict[int, set[str]] = {}
+    for doc, cid in zip(g.docs, g.comment_ids, strict=True):
+        comments_of_doc.setdefault(int(doc), set()).add(cid)
+    new: list[_Candidate] = []
+    for label in range(labels.max() + 1):
+        members = unique_docs[nonempty[labels == label]]
+        if len(set().union(*(comments_of_doc[int(d)] for d in members))) < min_size:
+            continue
+        fp = space.fingerprint(X[members])
+        if any(similarity(fp, c.fingerprint) >= SAME_ISSUE for c in known):
+            continue  # the catalog already knows this issue; its own fingerprint keeps assigning
+        issue_id = new_issue_id(g.touchpoint, g.kind, fp, taken)
+        taken.add(issue_id)
+        new.append(_Candidate(issue_id, fp, False))
+    return known + new
+
+
+def _over_cap(groups: dict[tuple[str, str, str], _Group], max_issues: int, catalog: list[CatalogIssue]) -> set[str]:
+    """Ids beyond the ``max_issues`` largest of each list (ignored issues do not count toward the cap)."""
+    ignored = {c.issue_id for c in catalog if c.status == IGNORED}
+    over: set[str] = set()
+    for kind in ("complaint", "praise"):
+        sizes = Counter()
+        for g in groups.values():
+            if g.kind == kind:
+                sizes.update({label: n for label, n in _distinct(g.labels, g.comment_ids).items()
+                              if label != other_id(g.touchpoint, kind) and label not in ignored})
+        ranked = sorted(sizes, key=lambda label: (-sizes[label], label))
+        over.update(ranked[max_issues:])
+    return over
+
+
+def _describe(seg: pd.DataFrame, groups: dict[tuple[str, str, str], _Group], comments: pd.DataFrame, catalog: list[CatalogIssue],
+              last_run, first_seen_runs: dict[str, str], run_date: str | None) -> tuple[pd.DataFrame, list[IssueRun]]:
+    by_id = {c.issue_id: c for c in catalog}
+    fingerprints = {c.issue_id: c.fingerprint for g in groups.values() for c in g.candidates if not c.from_catalog}
+    fingerprints.update({c.issue_id: c.fingerprint for c in catalog})
+    dates = comments.set_index(comments[S.COMMENT_ID].astype(str))[S.DATE] if S.DATE in comments.columns else pd.Series(dtype="datetime64[ns]")
+    all_dates = dates.dropna()
+    grouped = seg[seg[S.ISSUE_ID].notna()]
+    rows, runs = [], []
+    for (touchpoint, kind), part in grouped.groupby(["_touchpoint", "_list"], sort=True):
+        background = Background.of(list(zip(part[S.TEXT].astype(str), part[S.LANG].astype(str), strict=True)))
+        for issue_id, members in part.groupby(S.ISSUE_ID, sort=True):
+            members = members.sort_values(["_similarity", S.SEGMENT_ID], ascending=[False, True])
+            texts = list(zip(members[S.TEXT].astype(str), members[S.LANG].astype(str), strict=True))
+            comment_ids = sorted(set(members[S.COMMENT_ID].astype(str)))
+            is_other = issue_id == other_id(touchpoint, kind)
+            phrases = [] if is_other else key_phrases(texts, background)
+            auto = title(phrases, texts[0][0][:80]) if not is_other else f"Other {touchpoint} {'praise' if kind == 'praise' else 'complaints'}"
+            known = by_id.get(issue_id)
+            issue_dates = dates.reindex(comment_ids).dropna()
+            if len(issue_dates):
+                first, last = issue_dates.min().date().isoformat(), issue_dates.max().date().isoformat()
+                trend = period_trend(issue_dates, all_dates)
+            else:
+                first, last = first_seen_runs.get(issue_id, run_date), run_date
+                first = first[:10] if first else None
+                trend = run_trend(issue_id, len(comment_ids), len(comments), last_run)
+            langs = Counter(members[S.LANG].astype(str))
+            row = {
+                S.ISSUE_ID: issue_id, S.ISSUE_KIND: kind, S.ISSUE_STATUS: OTHER if is_other else (known.status if known else ACTIVE),
+                S.TOUCHPOINT: touchpoint, S.ISSUE_TITLE: known.user_title if known and known.user_title else auto,
+                S.KEY_PHRASES: "; ".join(phrases), S.EXAMPLES: "\n".join(_examples(members)),
+                S.N_COMMENTS: len(comment_ids), S.N_SEGMENTS: int(members[S.SEGMENT_ID].nunique()),
+                S.SHARE_NEGATIVE: round(float((members[S.SENTIMENT] == "negative").mean()), 4),
+                S.LANGUAGES: ";".join(sorted(langs, key=lambda la: (-langs[la], la))),
+                S.FIRST_SEEN: first, S.LAST_SEEN: last, S.TREND: trend,
+                S.FINGERPRINT: "" if is_other else fingerprint_code(issue_id),
+            }
+            rows.append(row)
+            if not is_other:
+                runs.append(IssueRun(issue_id, touchpoint, kind, row[S.LANGUAGES].split(";")[0], fingerprints[issue_id], auto, phrases, row[S.N_SEGMENTS],
+                                     row[S.N_COMMENTS], row[S.SHARE_NEGATIVE], first, last, trend))
+    frame = pd.DataFrame(rows, columns=S.ISSUE_BASE)
+    if len(frame):
+        rank = {ACTIVE: 0, IGNORED: 1, OTHER: 2}
+        frame = frame.sort_values([S.ISSUE_KIND, S.ISSUE_STATUS, S.N_COMMENTS, S.ISSUE_ID],
+                                  key=lambda col: col.map(rank) if col.name == S.ISSUE_STATUS else
+                                  (-col if col.name == S.N_COMMENTS else col)).reset_index(drop=True)
+    return frame, runs
+
+
+def _examples(members: pd.DataFrame, n: int = N_EXAMPLES) -> list[str]:
+    """The first ``n`` texts (members come most central first) from distinct comments, without repeats."""
+    chosen, seen_text, seen_comment = [], set(), set()
+    for text, cid in zip(members[S.TEXT].astype(str), members[S.COMMENT_ID].astype(str), strict=True):
+        key = text.casefold().strip(" .!?")
+        if key in seen_text or cid in seen_comment:
+            continue
+        chosen.append(text)
+        seen_text.add(key)
+        seen_comment.add(cid)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def _stats(seg: pd.DataFrame, issues: pd.DataFrame) -> dict[str, Any]:
+    complaint = seg[seg["_list"] == "complaint"].drop_duplicates([S.SEGMENT_ID, S.ISSUE_ID])
+    units = complaint.drop_duplicates(S.SEGMENT_ID)
+    other_ids = set(issues.loc[issues[S.ISSUE_STATUS] == OTHER, S.ISSUE_ID])
+    in_named = units[S.SEGMENT_ID].isin(complaint.loc[~complaint[S.ISSUE_ID].isin(other_ids), S.SEGMENT_ID])
+    n = len(units)
+    active = issues[issues[S.ISSUE_STATUS] == ACTIVE]
+    return {
+        "issues": int((active[S.ISSUE_KIND] == "complaint").sum()),
+        "praise_groups": int((active[S.ISSUE_KIND] == "praise").sum()),
+        "ignored": int((issues[S.ISSUE_STATUS] == IGNORED).sum()),
+        "complaint_segments": n,
+        "coverage": round(float(in_named.mean()), 4) if n else 1.0,
+        "other_share": round(1 - float(in_named.mean()), 4) if n else 0.0,
+        "filler_segments": int(seg.loc[seg[S.FEEDBACK_KIND] == FILLER, S.SEGMENT_ID].nunique()),
+        "kinds": dict(Counter(seg.drop_duplicates(S.SEGMENT_ID)[S.FEEDBACK_KIND]).most_common()),
+    }
+
+
+def comment_issue_ids(comments: pd.DataFrame, segments: pd.DataFrame, issues: pd.DataFrame) -> pd.Series:
+    """Each comment's active named issues, ``;``-joined in order of first appearance ('' when none)."""
+    named = set(issues.loc[issues[S.ISSUE_STATUS] == ACTIVE, S.ISSUE_ID])
+    found: dict[str, list[str]] = {}
+    for cid, issue_id in zip(segments[S.COMMENT_ID].astype(str), segments[S.ISSUE_ID], strict=True):
+        if isinstance(issue_id, str) and issue_id in named:
+            ids = found.setdefault(cid, [])
+            if issue_id not in ids:
+                ids.append(issue_id)
+    return comments[S.COMMENT_ID].astype(str).map(lambda cid: ";".join(found.get(cid, []))).astype("string")

@@ -1,0 +1,116 @@
+"""The term space issues live in: TF-IDF over content lemmas/stems and their bigrams, and issue fingerprints in it.
+
+Terms are plain strings (``"courier"``, ``"courier late"``), so a fingerprint
+(an issue's top terms with weights) means the same thing in every run and can
+be kept in the SQLite store, shown to a user, and compared with the next run's
+segments whatever else that run contains. The vocabulary is sorted and IDF is
+a count over the run's segments, so the space does not depend on row order.
+
+Example:
+    >>> space = TermSpace.fit([("The courier was late", "en"), ("Courier late again", "en"), ("Rude operator", "en")])
+    >>> fp = space.fingerprint(space.transform([("courier late", "en")]))
+    >>> sorted(fp)
+    ['courier', 'courier late', 'late']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from analyzer.complaints import content_runs
+
+# An issue's fingerprint keeps this many of its heaviest terms.
+FINGERPRINT_TERMS = 50
+
+Text = tuple[str, str]  # (text, lang)
+
+
+def terms(text: str, lang: str) -> list[str]:
+    """Content lemmas/stems and the bigrams of consecutive content words (not across punctuation).
+
+    Example:
+        >>> terms("The courier did not call, sadly", "en")
+        ['courier', 'not', 'call', 'sad', 'courier not', 'not call']
+    """
+    runs = [[norm for _, norm in run] for run in content_runs(text, lang)]
+    words = [word for run in runs for word in run]
+    return words + [f"{a} {b}" for run in runs for a, b in zip(run, run[1:], strict=False)]
+
+
+def _identity(items: list[str]) -> list[str]:
+    return items
+
+
+@dataclass
+class TermSpace:
+    """A fitted TF-IDF vocabulary over terms; rows come out L2-normalised (all-zero when a text has no term)."""
+
+    vectorizer: TfidfVectorizer
+
+    @classmethod
+    def fit(cls, texts: Iterable[Text]) -> TermSpace:
+        """Learn the vocabulary and IDF from ``(text, lang)`` pairs (order does not matter)."""
+        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64)
+        docs = [terms(text, lang) for text, lang in texts]
+        if not any(docs):
+            docs = [["<empty>"]]
+        vectorizer.fit(docs)
+        return cls(vectorizer)
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term -> column."""
+        return self.vectorizer.vocabulary_
+
+    def transform(self, texts: Iterable[Text]) -> sp.csr_matrix:
+        """One L2-normalised row per ``(text, lang)``."""
+        docs = [terms(text, lang) for text, lang in texts]
+        if not docs:
+            return sp.csr_matrix((0, len(self.vocabulary)))
+        return self.vectorizer.transform(docs).tocsr()
+
+    def fingerprint(self, rows: sp.spmatrix, size: int = FINGERPRINT_TERMS) -> dict[str, float]:
+        """The mean of ``rows`` cut to its ``size`` heaviest terms, L2-normalised, as ``{term: weight}``.
+
+        Ties are broken by term so the result does not depend on row order.
+        """
+        mean = np.asarray(rows.mean(axis=0)).ravel()
+        names = self.vectorizer.get_feature_names_out()
+        nonzero = np.flatnonzero(mean > 0)
+        order = sorted(nonzero, key=lambda j: (-round(float(mean[j]), 9), names[j]))[:size]
+        if not order:
+            return {}
+        weights = mean[order] / np.linalg.norm(mean[order])
+        return {str(names[j]): round(float(w), 6) for j, w in zip(order, weights, strict=True)}
+
+    def fingerprint_matrix(self, fingerprints: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
+        """Fingerprints as rows over this space's columns (terms the space lacks are dropped), L2-normalised."""
+        vocab = self.vocabulary
+        rows, cols, vals = [], [], []
+        for i, fp in enumerate(fingerprints):
+            for term, weight in fp.items():
+                j = vocab.get(term)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(weight)
+        matrix = sp.csr_matrix((vals, (rows, cols)), shape=(len(fingerprints), len(vocab)))
+        return normalize(matrix)
+
+
+def similarity(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine similarity of two fingerprints.
+
+    Example:
+        >>> round(similarity({"late": 0.6, "courier": 0.8}, {"late": 1.0}), 2)
+        0.6
+    """
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    na, nb = np.sqrt(sum(w * w for w in a.values())), np.sqrt(sum(w * w for w in b.values()))
+    return float(dot / (na * nb)) if na and nb else 0.0
