@@ -53,7 +53,7 @@ _KEEP = {
 # Words that make a segment filler when nothing else is left: greetings, thanks,
 # non-answers and lone generic evaluations, in each first-class language.
 _FILLER = {
-    "en": "hi hello hey dear thanks thank thx ok okay fine nothing none na n/a nope no comment comments nothing else "
+    "en": "hi hello hey dear thanks thank thx ok okay fine nothing none na n/a n nope no comment comments nothing else "
           "everything all good great bad excellent nice super normal yes regards sir madam cheers bye goodbye whatever "
           "nothing to add not applicable -".split(),
     "ru": "привет здравствуйте добрый день вечер утро спасибо благодарю благодарность ок окей нормально норм ничего нет "
