@@ -16,6 +16,9 @@ which include suggestions; praise):
    store; merged ones count for the issue that absorbed them) plus the new
    groups whose fingerprint is unlike every catalog fingerprint (cosine below
    ``SAME_ISSUE``); a new group that resembles a catalog issue is that issue.
+   When two distinct groups (unlike each other) both resemble one catalog
+   issue, the issue has split: the closer group stays the issue, the other
+   becomes a new issue recorded as split from it.
 4. Every segment goes to the candidate whose fingerprint it is most similar
    to, catalog first: a segment that reaches ``MATCH`` with a catalog issue
    stays with the catalog whatever new groups appear. Below ``MATCH`` with
@@ -91,7 +94,8 @@ def e5_embedder() -> Embedder:
 class _Candidate:
     issue_id: str  # the id segments are counted under (merged issues resolve to their target)
     fingerprint: dict[str, float]
-    from_catalog: bool
+    from_catalog: bool  # assigned first: catalog issues and the parts split off them
+    split_from: str | None = None
 
 
 @dataclass
@@ -313,17 +317,23 @@ def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], res
     comments_of_doc: dict[int, set[str]] = {}
     for doc, cid in zip(g.docs, g.comment_ids, strict=True):
         comments_of_doc.setdefault(int(doc), set()).add(cid)
-    new: list[_Candidate] = []
+    found: list[tuple[dict[str, float], list[_Candidate]]] = []
     for label in range(labels.max() + 1):
         members = unique_docs[nonempty[labels == label]]
-        if len(set().union(*(comments_of_doc[int(d)] for d in members))) < min_size:
+        if len(set().union(*(comments_of_doc[int(d)] for d in members))) >= min_size:
+            fp = space.fingerprint(X[members])
+            found.append((fp, [c for c in known if similarity(fp, c.fingerprint) >= SAME_ISSUE]))
+    new: list[_Candidate] = []
+    kept: dict[str, dict[str, float]] = {}  # catalog id -> the group that stays it
+    for fp, parents in sorted(found, key=lambda item: -max((similarity(item[0], c.fingerprint) for c in item[1]), default=0)):
+        parent = max(parents, key=lambda c: similarity(fp, c.fingerprint)) if parents else None
+        if parent is not None and (parent.issue_id not in kept or similarity(fp, kept[parent.issue_id]) >= SAME_ISSUE):
+            kept.setdefault(parent.issue_id, fp)  # the catalog already knows this issue; its fingerprint keeps assigning
             continue
-        fp = space.fingerprint(X[members])
-        if any(similarity(fp, c.fingerprint) >= SAME_ISSUE for c in known):
-            continue  # the catalog already knows this issue; its own fingerprint keeps assigning
         issue_id = new_issue_id(g.touchpoint, g.kind, fp, taken)
         taken.add(issue_id)
-        new.append(_Candidate(issue_id, fp, False))
+        # a second, distinct group inside a catalog issue splits off it and competes with it on equal terms
+        new.append(_Candidate(issue_id, fp, parent is not None, parent.issue_id if parent is not None else None))
     return known + new
 
 
@@ -345,8 +355,11 @@ def _over_cap(groups: dict[tuple[str, str, str], _Group], max_issues: int, catal
 def _describe(seg: pd.DataFrame, groups: dict[tuple[str, str, str], _Group], comments: pd.DataFrame, catalog: list[CatalogIssue],
               last_run, first_seen_runs: dict[str, str], run_date: str | None) -> tuple[pd.DataFrame, list[IssueRun]]:
     by_id = {c.issue_id: c for c in catalog}
-    fingerprints = {c.issue_id: c.fingerprint for g in groups.values() for c in g.candidates if not c.from_catalog}
-    fingerprints.update({c.issue_id: c.fingerprint for c in catalog})
+    fingerprints = {c.issue_id: c.fingerprint for c in catalog}  # a merged issue's candidate carries its target's id: not its fingerprint
+    for g in groups.values():
+        for c in g.candidates:
+            fingerprints.setdefault(c.issue_id, c.fingerprint)
+    split_from = {c.issue_id: c.split_from for g in groups.values() for c in g.candidates if c.split_from}
     dates = comments.set_index(comments[S.COMMENT_ID].astype(str))[S.DATE] if S.DATE in comments.columns else pd.Series(dtype="datetime64[ns]")
     all_dates = dates.dropna()
     grouped = seg[seg[S.ISSUE_ID].notna()]
@@ -383,7 +396,7 @@ def _describe(seg: pd.DataFrame, groups: dict[tuple[str, str, str], _Group], com
             rows.append(row)
             if not is_other:
                 runs.append(IssueRun(issue_id, touchpoint, kind, row[S.LANGUAGES].split(";")[0], fingerprints[issue_id], auto, phrases, row[S.N_SEGMENTS],
-                                     row[S.N_COMMENTS], row[S.SHARE_NEGATIVE], first, last, trend))
+                                     row[S.N_COMMENTS], row[S.SHARE_NEGATIVE], first, last, trend, split_from.get(issue_id)))
     frame = pd.DataFrame(rows, columns=S.ISSUE_BASE)
     if len(frame):
         rank = {ACTIVE: 0, IGNORED: 1, OTHER: 2}

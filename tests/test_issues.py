@@ -254,3 +254,24 @@ def test_with_the_multilingual_embedder_one_problem_in_three_languages_is_one_is
     assert late[S.ISSUE_ID].nunique() == 1 and not late[S.ISSUE_ID].iloc[0].endswith("OTHER")
     issue = found.issues.set_index(S.ISSUE_ID).loc[late[S.ISSUE_ID].iloc[0]]
     assert set(issue[S.LANGUAGES].split(";")) == {"en", "ru", "ro"}
+
+
+def test_an_issue_whose_comments_now_form_two_distinct_groups_splits(tmp_path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    rows = [(f"courier late by {n} hours", "logistics", "negative") for n in range(2, 7)] + [
+        (f"courier rude {w}", "logistics", "negative") for w in ("again", "today", "and loud", "at the door", "on the phone")]
+    broad = discover(*_frame(rows), min_size=20)  # nothing big enough: record one broad issue by hand instead
+    assert broad.stats["issues"] == 0
+    from analyzer.store import IssueRun
+    store.add_run(RunRecord("2026-11-01T10:00:00", "a", None, 10, [
+        IssueRun("LOG-BRDX", "logistics", "complaint", "en", {"courier": 0.75, "late": 0.45, "rude": 0.45, "courier late": 0.2}, "Courier",
+                 ["courier"], 10, 10, 1.0, None, None, "new")]))
+    found = discover(*_frame(rows), catalog=store.catalog())
+    _record(store, found, len(rows))
+    ids = {late: set(part[S.ISSUE_ID]) for late, part in found.segments.groupby(found.segments[S.TEXT].str.contains("late"))}
+    assert len(ids[True]) == 1 and len(ids[False]) == 1 and ids[True] != ids[False]
+    assert "LOG-BRDX" in ids[True] | ids[False]
+    split = (ids[True] | ids[False]) - {"LOG-BRDX"}
+    (new_id,) = split
+    assert store.get(new_id).split_from == "LOG-BRDX"
+    assert [e["action"] for e in store.history(new_id)["events"]] == ["split"]
