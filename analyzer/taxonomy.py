@@ -65,7 +65,7 @@ FORMAT_VERSION = 1
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_/#:-]*$")
 _NAME_RULE = "use lower-case letters, digits and _ - / # :, starting with a letter or digit"
 
-_TOP_KEYS = ("version", "name", "sentiments", "touchpoints")
+_TOP_KEYS = ("version", "name", "sentiments", "touchpoints", "export")  # [export] is read and checked by analyzer.export
 _SENTIMENT_KEYS = ("labels", "scores")
 _TOUCHPOINT_KEYS = ("title", "description", "seeds")
 # Keys people plausibly write for ours, which difflib cannot guess (too little spelling in common).

@@ -1,0 +1,121 @@
+"""GitHub issues: payloads for ``POST /repos/{owner}/{repo}/issues`` and a client.
+
+GitHub gets one static label, ``complaint-analyzer``, on every exported issue
+plus a hidden marker at the end of the body
+(``<!-- complaint-analyzer fingerprint: cfp-... -->``): a label per
+fingerprint would clutter the repository. Searching lists the issues with the
+static label (all states, 100 a page) and reads the markers; customer words
+are escaped, so no quote can fake a marker. Creates are sent one at a time,
+at least a second apart, as GitHub asks for content-creating requests.
+
+Example:
+    >>> from analyzer.export.issues import Issue
+    >>> from analyzer.export.tickets import build_ticket
+    >>> body = github_payload(build_ticket(Issue("A", "complaint", "price", "Dear", n_comments=12)))
+    >>> body["labels"], body["body"].splitlines()[-1]
+    (['customer-complaint', 'price', 'complaint-analyzer', 'priority-low'], '<!-- complaint-analyzer fingerprint: cfp-452ce8883cf1 -->')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from analyzer.errors import UsageError
+from analyzer.export.http import HttpClient, TrackerRejected
+from analyzer.export.push import Created, Failed, Found, Tracker
+from analyzer.export.tickets import MARKER_RE, Ticket, render_markdown, slug_label, ticket_blocks, update_blocks
+
+STATIC_LABEL = "complaint-analyzer"
+BODY_MAX = 65_536
+REPO_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def priority_label(ticket: Ticket) -> str:
+    """The label that carries the priority on trackers without a priority field.
+
+    Example:
+        >>> from analyzer.export.issues import Issue
+        >>> from analyzer.export.tickets import build_ticket
+        >>> priority_label(build_ticket(Issue("A", "complaint", "price", "Dear")))
+        'priority-lowest'
+    """
+    return slug_label(f"priority {ticket.priority}")
+
+
+def github_payload(ticket: Ticket) -> dict[str, Any]:
+    """The create-issue body: title, Markdown body ending with the fingerprint marker, labels.
+
+    Example:
+        >>> from analyzer.export.issues import Issue
+        >>> from analyzer.export.tickets import build_ticket
+        >>> sorted(github_payload(build_ticket(Issue("A", "complaint", "price", "Dear"))))
+        ['body', 'labels', 'title']
+    """
+    labels = [label for label in ticket.labels if label != ticket.fingerprint]
+    body = render_markdown(ticket_blocks(ticket))
+    if len(body) > BODY_MAX:  # cannot happen with 5 quotes of 500 characters, but GitHub answers 422 above it
+        marker = body[body.rindex("<!--"):]
+        body = body[: BODY_MAX - len(marker) - 3] + "…\n\n" + marker
+    return {"title": ticket.title, "body": body, "labels": list(dict.fromkeys([*labels, STATIC_LABEL, priority_label(ticket)]))}
+
+
+def check_repo(repo: str | None) -> str:
+    """Return ``owner/name`` or raise :class:`UsageError`.
+
+    Example:
+        >>> check_repo("octo/shop")
+        'octo/shop'
+    """
+    if not repo or not REPO_PATTERN.match(repo):
+        shown = f"{repo!r} is not" if repo else "GitHub needs"
+        raise UsageError(f"--project: {shown} a repository as owner/name (or set GITHUB_REPOSITORY), e.g. --project octo/shop")
+    return repo
+
+
+class GitHubTracker(Tracker):
+    """GitHub (or GitHub Enterprise) issues of one repository through REST."""
+
+    family = "github"
+    name = "GitHub"
+
+    def __init__(self, client: HttpClient, repo: str) -> None:
+        self.client = client
+        self.repo = repo
+        self.destination = f"{client.base_url} repo {repo}"
+
+    def find(self, tickets: Sequence[Ticket]) -> dict[str, Found]:
+        """List the issues with the static label (all states, every page) and read their fingerprint markers."""
+        wanted = {t.fingerprint for t in tickets}
+        found: dict[str, tuple[int, Found]] = {}
+        url: str | None = f"repos/{self.repo}/issues"
+        params: dict[str, Any] | None = {"labels": STATIC_LABEL, "state": "all", "per_page": 100}
+        while url:
+            response = self.client.request("GET", url, params=params, what="search")
+            for item in response.json() or []:
+                if not isinstance(item, dict) or "pull_request" in item:
+                    continue
+                for fp in MARKER_RE.findall(item.get("body") or ""):
+                    number = int(item.get("number") or 0)
+                    if fp in wanted and (fp not in found or number < found[fp][0]):
+                        found[fp] = (number, Found(f"#{number}", item.get("html_url")))
+            url, params = response.links.get("next", {}).get("url"), None
+        return {fp: value for fp, (_, value) in found.items()}
+
+    def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
+        """Create one issue at a time (the client keeps a second between creates)."""
+        for ticket in tickets:
+            try:
+                data = self.client.send_json("POST", f"repos/{self.repo}/issues", github_payload(ticket), safe=False,
+                                             what=f"create of {ticket.issue.issue_id}")
+            except TrackerRejected as error:
+                yield [Failed(ticket, str(error))]
+                continue
+            yield [Created(ticket, f"#{data['number']}", data.get("html_url"))]
+
+    def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
+        """Comment with the new figures and quotes."""
+        number = found.key.lstrip("#")
+        self.client.send_json("POST", f"repos/{self.repo}/issues/{number}/comments",
+                              {"body": render_markdown(update_blocks(ticket, previous, new_quotes))}, safe=False, what=f"comment on {found.key}")
