@@ -12,8 +12,6 @@ Example:
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +22,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from analyzer import __version__
-from analyzer.errors import AnalyzerError
+from analyzer.commandline import Debug, Quiet, reported
 
 EXAMPLES = """
 \b
@@ -66,12 +64,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-err_console = Console(stderr=True)
 
-
-# Options shared by several commands, declared once.
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
-Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")]
+# Options shared by several commands, declared once (Quiet, Debug and reported() in analyzer.commandline).
 TextColumn = Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")]
 LabelsColumn = Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")]
 SentimentColumn = Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment, for sentiment-only files. Default: sentiment.")]
@@ -90,29 +84,6 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Turn customer comments into touchpoints, sentiment and a short list of recurring issues."""
-
-
-@contextmanager
-def reported(debug: bool) -> Iterator[None]:
-    """Turn any error in the body into one line on stderr and an exit code (the traceback only with --debug)."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except AnalyzerError as error:
-        if debug:
-            raise
-        err_console.print(f"[red]Error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        err_console.print("Interrupted; previous outputs and models were left as they were.")
-        raise typer.Exit(130) from None
-    except Exception as error:  # a bug: one line unless --debug, never a bare traceback
-        if debug:
-            raise
-        err_console.print(f"[red]Internal error:[/red] {escape(type(error).__name__)}: {escape(str(error))} "
-                          "(run again with --debug for the traceback and please report it)", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
 
 
 def default_store(out: Path) -> Path:

@@ -1,8 +1,7 @@
 """The ``analyze export`` command: a thin typer layer over :mod:`analyzer.export`.
 
-It is registered on the app at the end of :mod:`analyzer.cli`; this module
-does not import that one at load time (the registration imports this module),
-so the shared ``--quiet``/``--debug`` options are declared here the same way.
+It is registered on the app in :mod:`analyzer.cli`; the options and error
+handling every command shares come from :mod:`analyzer.commandline`.
 
 Example:
     >>> from typer.testing import CliRunner
@@ -22,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from analyzer.commandline import Debug, Quiet, reported
 from analyzer.errors import UsageError
 
 if TYPE_CHECKING:  # the export modules are imported when the command runs, not when the CLI starts
@@ -54,8 +54,6 @@ Examples:
   analyze export analysis --to roundup --push --url http://127.0.0.1:8917/tracker
 """
 
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
-Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")]
 
 
 def read_touchpoint_mapping(path: Path | None) -> dict[str, dict[str, object]]:
@@ -141,7 +139,6 @@ def export_command(
     export ledger and searched on the tracker by its fingerprint; a known ticket gets a comment with new counts and
     quotes (only when they changed), an unknown one is created.
     """
-    from analyzer.cli import reported  # imported here: analyzer.cli imports this module to register the command
     from analyzer.export.issues import load_issues, select_issues
     from analyzer.export.targets import PayloadOptions, get_target, pushable, write_export
     from analyzer.export.tickets import PriorityRule, build_tickets
