@@ -36,6 +36,7 @@ Examples:
   analyze train labeled.csv --out my-model
   analyze evaluate test.csv --model my-model --predictions predictions.csv
   analyze comments.csv --max-issues 10 --min-size 5 --store team.sqlite
+  analyze comments.csv --nps answers.csv --nps-respondent-col client --min-mentions 20
   analyze issues list --store team.sqlite
   analyze issues rename LOG-JNS6 "Courier does not call ahead" --store team.sqlite
   analyze issues merge LOG-JNS6 LOG-UX22 --store team.sqlite
@@ -120,6 +121,11 @@ def run(
     max_issues: Annotated[int, typer.Option("--max-issues", help="At most this many named issues (and praise groups); smaller ones fold into 'other'.")] = 25,
     min_size: Annotated[int, typer.Option("--min-size", help="An issue needs at least this many distinct comments.")] = 3,
     store: StorePath = None,
+    nps: Annotated[Path | None, typer.Option("--nps", help="Separate NPS answers file (respondent id + 0-10 score), joined to comments on respondent id.")] = None,
+    nps_respondent_col: Annotated[str | None, typer.Option("--nps-respondent-col", help="Respondent id column of the --nps file. Default: guessed.")] = None,
+    nps_score_col: Annotated[str | None, typer.Option("--nps-score-col", help="Score column of the --nps file. Default: guessed.")] = None,
+    nps_date_col: Annotated[str | None, typer.Option("--nps-date-col", help="Date column of the --nps file. Default: guessed.")] = None,
+    min_mentions: Annotated[int, typer.Option("--min-mentions", help="An NPS driver needs this many respondents mentioning it for a number; fewer show as 'not enough data'.")] = 30,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -141,6 +147,7 @@ def run(
             model_dir=model,
             max_issues=max_issues,
             min_issue_size=min_size,
+            min_mentions=min_mentions,
         )
         check_formats(formats)
         reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
@@ -151,9 +158,15 @@ def run(
             source, name, default_out = file, file, Path(file).parent / "analysis"
         out = out or default_out
         ensure_writable(out, force=force)  # fail before a long run, not after it
+        answers = None
+        if nps is not None:
+            from analyzer.nps_join import read_answers
+
+            answers = read_answers(str(nps), respondent_col=nps_respondent_col, nps_col=nps_score_col, date_col=nps_date_col,
+                                   name=str(nps), reporter=reporter)
         state = Store.open(store or default_store(out))
         try:
-            result = analyze(source, config, reporter, name=name, store=state)
+            result = analyze(source, config, reporter, name=name, store=state, answers=answers)
             written = write_outputs(result, out, formats=formats, force=force)
             remember(result, state)
         finally:

@@ -48,6 +48,7 @@ class AnalysisConfig:
         model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.modelio``).
         max_issues: at most this many named issues (and as many praise groups); smaller ones go to "other".
         min_issue_size: an issue needs at least this many distinct comments.
+        min_mentions: an NPS driver needs this many respondents mentioning it (and not) to get a number.
     """
 
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
@@ -59,6 +60,7 @@ class AnalysisConfig:
     model_dir: Path | None = None
     max_issues: int = 25
     min_issue_size: int = 3
+    min_mentions: int = 30
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -68,6 +70,8 @@ class AnalysisConfig:
         check_languages(self.languages)
         if self.max_issues < 1:
             raise UsageError(f"--max-issues: {self.max_issues} is not allowed; give a positive number of issues")
+        if self.min_mentions < 1:
+            raise UsageError(f"--min-mentions: {self.min_mentions} is not allowed; give a positive number of respondents")
         if self.min_issue_size < 1:
             raise UsageError(f"--min-size: {self.min_issue_size} is not allowed; give a positive number of comments")
         if self.max_field_chars < 1:

@@ -108,6 +108,11 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
                                 f"{issues['other_share']:.0%} other, {issues['filler_segments']:,} filler segment(s) left out")
     console.print(table)
     print_top_issues(console, result.issues)
+    if result.nps is not None:
+        from analyzer.nps import summary_lines
+
+        for line in summary_lines(result.nps):
+            console.print(escape(line), highlight=False, style="bold" if line == "Why detractors?" else None)
     if written:
         folder = written[0].parent
         console.print(f"Wrote {len(written)} files to [bold]{escape(str(folder))}[/bold]: "

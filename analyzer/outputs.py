@@ -59,7 +59,11 @@ def output_tables(result: Result) -> dict[str, pd.DataFrame]:
     comments = result.comments[[c for c in S.COMMENT_OUTPUT if c in result.comments.columns]
                                + [c for c in result.comments.columns if c not in S.COMMENT_OUTPUT and c != S.RAW_TEXT]]
     issues = result.issues.reindex(columns=S.ISSUE_OUTPUT + [c for c in result.issues.columns if c not in S.ISSUE_OUTPUT])
-    return {"comments": comments, "segments": result.segments, "rejects": result.rejects, "issues": issues}
+    tables = {"comments": comments, "segments": result.segments, "rejects": result.rejects, "issues": issues}
+    if result.nps is not None:
+        tables["nps_drivers"] = result.nps.drivers
+        tables["nps_rejects"] = result.nps.rejects()
+    return tables
 
 
 def issues_json(issues: pd.DataFrame) -> list[dict[str, Any]]:
@@ -186,6 +190,9 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
             names.append(f"{name}{suffix}")
     (folder / "issues.json").write_text(json.dumps(issues_json(tables["issues"]), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     names.append("issues.json")
+    if result.nps is not None:
+        (folder / "nps.json").write_text(json.dumps(result.nps.to_json(), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+        names.append("nps.json")
     summary: dict[str, Any] = {**result.summary, "outputs": names + ["summary.json", "run.log"]}
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     (folder / "run.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")

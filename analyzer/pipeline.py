@@ -29,6 +29,8 @@ from analyzer.config import AnalysisConfig
 from analyzer.ingest import Ingested, Source, read_comments
 from analyzer.issues import comment_issue_ids, discover, e5_embedder
 from analyzer.modelio import FeedbackModel, default_model_dir, load_model
+from analyzer.nps import NpsReport, nps_report, with_nps_impact
+from analyzer.nps_join import Answers
 from analyzer.prepare import prepare, redact_rejects
 from analyzer.reporter import RecordingReporter, Reporter
 from analyzer.segment import segment
@@ -44,6 +46,7 @@ class Result:
         comments: one row per analysed comment (see ``analyzer.schema.COMMENT_COLUMNS``).
         segments: one row per (sentence or clause, touchpoint) pair (see ``analyzer.schema.SEGMENT_COLUMNS``).
         rejects: one row per refused input row, with its line and reason.
+        nps: NPS overall, per period and segment, and its drivers; None when no comment or answer has a score.
         issues: one row per issue, praise group or "other" group (see ``analyzer.schema.ISSUE_COLUMNS``).
         summary: counts, languages, column mapping, parameters, versions, input checksum.
         log: every message the run reported, timestamped.
@@ -56,6 +59,7 @@ class Result:
     summary: dict[str, Any]
     log: list[str] = field(default_factory=list)
     issue_runs: list[IssueRun] = field(default_factory=list)
+    nps: NpsReport | None = None
 
 
 def analyze(
@@ -66,6 +70,7 @@ def analyze(
     name: str | None = None,
     model: FeedbackModel | None = None,
     store: Store | None = None,
+    answers: Answers | None = None,
 ) -> Result:
     """Run the analysis on a file path, a binary stream or a DataFrame.
 
@@ -76,6 +81,7 @@ def analyze(
         name: the input's name in messages and the summary.
         model: an already loaded model; otherwise ``config.model_dir`` or the shipped default is loaded.
         store: the state file whose issue catalog keeps ids and titles stable; read only (see :func:`remember`).
+        answers: NPS answers from a separate file (:func:`analyzer.nps_join.read_answers`), joined on respondent id.
 
     Raises:
         AnalyzerError: a whole-input problem (missing file, no text column, ...) or an unusable model.
@@ -100,6 +106,10 @@ def analyze(
                      embed=e5_embedder() if model.card.get("featurizer") == "e5" else None, reporter=recorder)
     segments, issues = found.segments, found.issues
     comments[S.ISSUE_IDS] = comment_issue_ids(comments, segments, issues)
+    report = None
+    if answers is not None or comments[S.NPS_SCORE].notna().any():
+        report = nps_report(comments, issues, answers, min_mentions=config.min_mentions, reporter=recorder)
+        issues = with_nps_impact(issues, report.drivers)
     summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)
     summary["counts"]["redactions_in_rejects"] = redacted_in_rejects
     summary["model"] = {"path": loaded_from, "name": model.card.get("name"),
@@ -109,7 +119,23 @@ def analyze(
     summary["sentiments"] = dict(Counter(comments[S.SENTIMENT].dropna().tolist()).most_common())
     summary["issues"] = {**found.stats, "max_issues": config.max_issues, "min_size": config.min_issue_size,
                          "store": store.path if store else None}
-    return Result(comments, segments, ingested.rejects, issues, summary, recorder.lines, found.runs)
+    summary["nps"] = _nps_summary(report, answers)
+    return Result(comments, segments, ingested.rejects, issues, summary, recorder.lines, found.runs, report)
+
+
+def _nps_summary(report: NpsReport | None, answers: Answers | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    overall = report.overall
+    out: dict[str, Any] = {"nps": overall.nps, "band": report.band, "respondents": overall.n, "promoters": overall.promoters,
+                           "passives": overall.passives, "detractors": overall.detractors,
+                           "significant_drivers": int(report.drivers["significant"].fillna(False).astype(bool).sum())}
+    if answers is not None:
+        out["answers_file"] = {"name": answers.source, "rows_read": answers.rows_read,
+                               "answers": len(answers.answers), "rejected": len(answers.rejects), "identical_duplicates": answers.duplicates}
+    if report.coverage is not None:
+        out["coverage"] = report.coverage.to_dict()
+    return out
 
 
 def remember(result: Result, store: Store) -> int:

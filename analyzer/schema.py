@@ -143,7 +143,8 @@ ISSUE_COLUMNS: tuple[Column, ...] = (
 REJECT_COLUMNS: tuple[Column, ...] = (
     Column(REJECT_LINE, "int64", "ingest", "Line (or sheet row / record number) of the rejected row in the input."),
     Column(REJECT_COLUMN, "string", "ingest", "Input column the problem is in, empty when it concerns the whole row."),
-    Column(REJECT_PROBLEM, "string", "ingest", "Short code of the first problem: empty_text, too_long, bad_nps, bad_date, duplicate_id, ragged, bad_json."),
+    Column(REJECT_PROBLEM, "string", "ingest", "Short code of the first problem: empty_text, too_long, bad_nps, bad_date, duplicate_id, ragged, bad_json; "
+                                                   "for NPS answers also missing_respondent, conflicting_nps, nps_disagrees, no_answer, no_respondent."),
     Column(REJECT_REASON, "string", "ingest", "What was wrong and what is accepted."),
 )
 
