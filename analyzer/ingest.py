@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +27,7 @@ from analyzer import schema as S
 from analyzer.columns import ColumnMapping, map_columns
 from analyzer.config import AnalysisConfig
 from analyzer.normalize import normalize_text
-from analyzer.readers import RawTable, read_table, to_cell, unique_columns
+from analyzer.readers import DEFAULT_LIMITS, Limits, RawTable, read_table, to_cell, unique_columns
 from analyzer.reporter import NullReporter, Reporter
 
 Source = str | Path | BinaryIO | pd.DataFrame
@@ -38,6 +38,10 @@ _DATE_FORMATS = (
 )
 DATE_HELP = "accepted: 2026-05-31, 2026-05-31T14:05, 31.05.2026, 31/05/2026, 05/31/2026"
 _SHOW_CHARS = 40
+# Dates pandas can hold (nanoseconds since 1970 in 64 bits); "31.12.9999" placeholders fall outside.
+_FIRST_DAY, _LAST_DAY = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+# A rejected row keeps its cells for the user, but a cell longer than --max-chars only as a preview.
+_PREVIEW_CHARS = 200
 
 
 @dataclass
@@ -93,7 +97,7 @@ def read_comments(
         name = name or "<DataFrame>"
         table = table_from_frame(source)
     else:
-        table = read_table(source, name=name, encoding=config.encoding)
+        table = read_table(source, name=name, encoding=config.encoding, limits=limits_for(config))
         name = name or (str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<stream>"))
     for note in table.notes:
         reporter.info(f"{name}: {note}")
@@ -107,6 +111,17 @@ def read_comments(
         reporter.warn(f"{name}: {len(rejects)} of {table.n_read} row(s) rejected; see rejects.csv for lines and reasons")
     table.rows = []  # the cells now live in the two tables; keep only the metadata
     return Ingested(comments, rejects, mapping, table, name)
+
+
+def limits_for(config: AnalysisConfig) -> Limits:
+    """The reader's safety limits for a run: the defaults, with the input size from ``config.max_input_mb`` if it has one.
+
+    Example:
+        >>> limits_for(AnalysisConfig()).max_bytes // 2**20
+        256
+    """
+    megabytes = getattr(config, "max_input_mb", None)
+    return DEFAULT_LIMITS if megabytes is None else replace(DEFAULT_LIMITS, max_bytes=int(megabytes * 2**20))
 
 
 def table_from_frame(frame: pd.DataFrame) -> RawTable:
@@ -181,10 +196,23 @@ def _check_rows(table: RawTable, mapping: ColumnMapping, config: AnalysisConfig)
     ]
     reject_rows += [(line, "", kind, reason, cells_) for line, kind, reason, cells_ in table.rejects]
     reject_rows.sort(key=lambda item: item[0])
-    return comments, _rejects_frame(reject_rows, table.columns)
+    return comments, _rejects_frame(reject_rows, table.columns, limit)
 
 
-def _rejects_frame(rows: list[tuple[int, str, str, str, list[str | None]]], columns: list[str]) -> pd.DataFrame:
+def _cut(value: str | None, limit: int) -> str | None:
+    """A cell over ``limit`` characters as a preview, so rejects.csv never holds a megabyte-long field.
+
+    Example:
+        >>> _cut("x" * 500, 300).endswith("x… (500 characters in all; cut)"), _cut("short", 300)
+        (True, 'short')
+    """
+    if value is None or len(value) <= limit:
+        return value
+    return value[:_PREVIEW_CHARS] + f"… ({len(value):,} characters in all; cut)"
+
+
+def _rejects_frame(rows: list[tuple[int, str, str, str, list[str | None]]], columns: list[str],
+                   limit: int = AnalysisConfig().max_field_chars) -> pd.DataFrame:
     data: dict[str, list[object]] = {S.REJECT_LINE: [], S.REJECT_COLUMN: [], S.REJECT_PROBLEM: [], S.REJECT_REASON: []}
     # Original cells keep their input names; a name clashing with ours gets a prefix.
     original = [c if c not in data else f"input_{c}" for c in columns]
@@ -200,8 +228,8 @@ def _rejects_frame(rows: list[tuple[int, str, str, str, list[str | None]]], colu
         data[S.REJECT_REASON].append(reason)
         fits = len(row_cells) == len(original)
         for i, name in enumerate(original):
-            data[name].append(row_cells[i] if fits else None)
-        data[whole].append(None if fits else " | ".join(c or "" for c in row_cells))
+            data[name].append(_cut(row_cells[i], limit) if fits else None)
+        data[whole].append(None if fits else _cut(" | ".join(c or "" for c in row_cells), limit))
     frame = pd.DataFrame(data)
     frame[S.REJECT_LINE] = frame[S.REJECT_LINE].astype("int64")
     for column in frame.columns[1:]:
@@ -248,16 +276,24 @@ def parse_dates(values: pd.Series) -> pd.Series:
         >>> parse_dates(pd.Series(["2026-05-31", "31.05.2026", "soon"])).dt.strftime("%Y-%m-%d").tolist()
         ['2026-05-31', '2026-05-31', nan]
     """
+    return _parse_date_column(values)[0]
+
+
+def _parse_date_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parsed dates (NaT where none fits) and where a value was a date outside the range pandas holds."""
     text = values.astype("string").str.strip()
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    out_of_range = pd.Series(False, index=values.index)
     todo = text.notna() & (text != "")
     if not todo.any():
-        return result
+        return result, out_of_range
     sample = text[todo].head(2000)
 
     def attempt(strings: pd.Series, fmt: str) -> pd.Series:
-        parsed = pd.to_datetime(strings, format=fmt, errors="coerce", utc=True)
-        return parsed.dt.tz_convert(None).astype("datetime64[ns]")
+        parsed = pd.to_datetime(strings, format=fmt, errors="coerce", utc=True).dt.tz_convert(None)
+        held = parsed.notna() & (parsed >= _FIRST_DAY) & (parsed <= _LAST_DAY)
+        out_of_range.loc[parsed.index[parsed.notna() & ~held]] = True
+        return parsed.where(held).astype("datetime64[ns]")
 
     ranked = sorted(_DATE_FORMATS, key=lambda fmt: -int(attempt(sample, fmt).notna().sum()))
     for fmt in ranked:
@@ -267,16 +303,18 @@ def parse_dates(values: pd.Series) -> pd.Series:
         hit = parsed.notna()
         result.loc[parsed.index[hit]] = parsed[hit]
         todo.loc[parsed.index[hit]] = False
-    return result
+    return result, out_of_range & result.isna()
 
 
 def _parse_dates(values: list[str | None], column: str | None, problems: list[list[tuple[str, str, str]]]) -> pd.Series:
     series = pd.Series(values, dtype="string")
-    parsed = parse_dates(series)
+    parsed, out_of_range = _parse_date_column(series)
     if column is not None:
         present = series.str.strip().fillna("") != ""
         for r in parsed.index[present & parsed.isna()]:
-            problems[r].append((column, "bad_date", f"{column} '{_show(str(series[r]))}' is not a date; {DATE_HELP}"))
+            what = (f"is outside the dates that can be analysed ({_FIRST_DAY.date()} to {_LAST_DAY.date()})" if out_of_range[r]
+                    else "is not a date")
+            problems[r].append((column, "bad_date", f"{column} '{_show(str(series[r]))}' {what}; {DATE_HELP}"))
     return parsed
 
 

@@ -28,7 +28,7 @@ from analyzer.config import ColumnChoice
 from analyzer.errors import InputError
 from analyzer.ingest import table_from_frame
 from analyzer.normalize import normalize_text
-from analyzer.readers import read_table
+from analyzer.readers import Limits, read_table
 
 Pair = tuple[str, str]
 _LABEL_COLUMNS = ("labels", "label", "aspects", "categories")
@@ -138,7 +138,7 @@ def parse_labels(cell: str | None) -> list[Pair]:
     """
     if cell is None or not cell.strip():
         return []
-    pairs: list[Pair] = []
+    pairs: dict[Pair, None] = {}  # ordered and de-duplicated in linear time, however many pairs a cell holds
     for raw in cell.split(";"):
         part = raw.strip()
         if not part:
@@ -146,10 +146,11 @@ def parse_labels(cell: str | None) -> list[Pair]:
         name, colon, sentiment = part.rpartition(":")
         name, sentiment = name.strip(), sentiment.strip().lower()
         if not colon or not name or not sentiment:
-            raise LabelFormatError(f"'{part}' is not touchpoint:sentiment")
-        if (name, sentiment) not in pairs:
-            pairs.append((name, sentiment))
-    return pairs
+            shown = " ".join(part.split())
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise LabelFormatError(f"'{shown}' is not touchpoint:sentiment")
+        pairs[(name, sentiment)] = None
+    return list(pairs)
 
 
 def format_labels(pairs: list[Pair]) -> str:
@@ -180,8 +181,11 @@ def read_labeled(
     labels_col: str | None = None,
     sentiment_col: str | None = None,
     encoding: str | None = None,
+    limits: Limits | None = None,
 ) -> LabeledSet:
     """Read a labeled file (or DataFrame) into a :class:`LabeledSet`.
+
+    ``limits`` are the reader's safety limits (:data:`analyzer.readers.DEFAULT_LIMITS` when not given).
 
     Raises:
         InputError: the file cannot be read, or has neither a labels nor a sentiment column.
@@ -196,7 +200,7 @@ def read_labeled(
         table = table_from_frame(source)
         name = name or "<DataFrame>"
     else:
-        table = read_table(source, name=name, encoding=encoding)
+        table = read_table(source, name=name, encoding=encoding, limits=limits)
         name = name or str(getattr(source, "name", source))
     mapping = map_columns(table.columns, table.rows, ColumnChoice(text=text_col), name)
     labels_column = _find(table.columns, _LABEL_COLUMNS, labels_col, name, "--labels-col")
