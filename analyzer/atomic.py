@@ -72,6 +72,7 @@ def recover(target: str | Path) -> bool:
         False
     """
     target = Path(target)
+    _remove_dead_staging(target)
     backup = _backup_of(target)
     if backup.is_dir() and not target.exists():
         os.rename(backup, target)
@@ -79,6 +80,26 @@ def recover(target: str | Path) -> bool:
     if backup.is_dir():
         shutil.rmtree(backup, ignore_errors=True)
     return False
+
+
+def _remove_dead_staging(target: Path) -> None:
+    """Delete staging folders ``.NAME.tmp-PID`` left by processes that were killed (their PID no longer runs)."""
+    if not target.parent.is_dir():
+        return
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

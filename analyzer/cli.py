@@ -125,6 +125,7 @@ def run(
     nps_respondent_col: Annotated[str | None, typer.Option("--nps-respondent-col", help="Respondent id column of the --nps file. Default: guessed.")] = None,
     nps_score_col: Annotated[str | None, typer.Option("--nps-score-col", help="Score column of the --nps file. Default: guessed.")] = None,
     nps_date_col: Annotated[str | None, typer.Option("--nps-date-col", help="Date column of the --nps file. Default: guessed.")] = None,
+    max_input_mb: Annotated[float, typer.Option("--max-input-mb", help="Refuse input files larger than this (megabytes); a safety limit.")] = 256,
     min_mentions: Annotated[int, typer.Option("--min-mentions", help="An NPS driver needs this many respondents mentioning it for a number; fewer show as 'not enough data'.")] = 30,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -148,6 +149,7 @@ def run(
             max_issues=max_issues,
             min_issue_size=min_size,
             min_mentions=min_mentions,
+            max_input_mb=max_input_mb,
         )
         check_formats(formats)
         reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
@@ -377,3 +379,7 @@ def issues_history(
     for e in found["events"]:
         events.add_row(e["at"][:19], e["action"], escape(", ".join(f"{k}: {v}" for k, v in e["detail"].items())))
     console.print(events)
+
+
+if __name__ == "__main__":  # python -m analyzer.cli
+    app()

@@ -48,6 +48,7 @@ class AnalysisConfig:
         model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.modelio``).
         max_issues: at most this many named issues (and as many praise groups); smaller ones go to "other".
         min_issue_size: an issue needs at least this many distinct comments.
+        max_input_mb: refuse an input file larger than this many megabytes (a safety limit; raise it for big files).
         min_mentions: an NPS driver needs this many respondents mentioning it (and not) to get a number.
     """
 
@@ -61,6 +62,7 @@ class AnalysisConfig:
     max_issues: int = 25
     min_issue_size: int = 3
     min_mentions: int = 30
+    max_input_mb: float = 256
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -70,6 +72,8 @@ class AnalysisConfig:
         check_languages(self.languages)
         if self.max_issues < 1:
             raise UsageError(f"--max-issues: {self.max_issues} is not allowed; give a positive number of issues")
+        if not self.max_input_mb > 0:
+            raise UsageError(f"--max-input-mb: {self.max_input_mb} is not allowed; give a positive size in megabytes")
         if self.min_mentions < 1:
             raise UsageError(f"--min-mentions: {self.min_mentions} is not allowed; give a positive number of respondents")
         if self.min_issue_size < 1:

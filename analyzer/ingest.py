@@ -114,14 +114,13 @@ def read_comments(
 
 
 def limits_for(config: AnalysisConfig) -> Limits:
-    """The reader's safety limits for a run: the defaults, with the input size from ``config.max_input_mb`` if it has one.
+    """The reader's safety limits for a run: the defaults, with the input size from ``config.max_input_mb``.
 
     Example:
         >>> limits_for(AnalysisConfig()).max_bytes // 2**20
         256
     """
-    megabytes = getattr(config, "max_input_mb", None)
-    return DEFAULT_LIMITS if megabytes is None else replace(DEFAULT_LIMITS, max_bytes=int(megabytes * 2**20))
+    return replace(DEFAULT_LIMITS, max_bytes=int(config.max_input_mb * 2**20))
 
 
 def table_from_frame(frame: pd.DataFrame) -> RawTable:

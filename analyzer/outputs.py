@@ -32,13 +32,14 @@ _TABLES = ("comments", "segments", "rejects")
 
 
 def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe.
+    """Prefix text cells (and column names) that a spreadsheet would run as a formula with an apostrophe.
 
     Example:
         >>> neutralize_formulas(pd.DataFrame({"t": ["@SUM(A1)", "-", "fine"]}))["t"].tolist()
         ["'@SUM(A1)", "'-", 'fine']
     """
     out = frame.copy()
+    out.columns = [("'" + name) if isinstance(name, str) and name.startswith(_FORMULA_START) else name for name in out.columns]
     for column in out.columns:
         if out[column].dtype == "string" or out[column].dtype == object:
             values = out[column].astype("string")
@@ -103,7 +104,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         ['t', "'=2+2"]
     """
     # UTF-8 with a BOM: Excel then shows Cyrillic, Greek and Persian correctly; pandas and our reader skip it.
-    neutralize_formulas(_dates_as_text(frame)).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    # CRLF line ends (RFC 4180): a bare CR inside a cell is then quoted, so no reader splits the row there.
+    neutralize_formulas(_dates_as_text(frame)).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:

@@ -302,9 +302,6 @@ def test_crash_safety_kills_while_writing_leave_the_previous_outputs(default_kil
     assert states == {("run", "between_renames"): "recovered", ("train", "staging"): "previous"}
 
 
-@pytest.mark.xfail(strict=True, reason="a killed run leaves its staging folder .NAME.tmp-PID (a full set of outputs) behind "
-                                       "for good; analyzer.atomic.recover should remove those of dead processes (see "
-                                       "docs/reliability.md)")
 def test_crash_safety_leftovers_of_killed_runs_are_cleaned_by_the_next_run(default_kills) -> None:
     assert {s.command: _litter(s) for s in default_kills} == {"run": [], "train": []}
 

@@ -74,15 +74,11 @@ def test_limits_standard_input_is_read_no_further_than_the_limit() -> None:
 
 
 def test_limits_the_input_size_follows_the_run_configuration() -> None:
-    """``config.max_input_mb`` (the planned ``--max-input-mb`` option) replaces the 256 MB default when present."""
-
-    class Config(AnalysisConfig):
-        max_input_mb = 1
-
-    assert limits_for(AnalysisConfig()) is DEFAULT_LIMITS
-    assert limits_for(Config()).max_bytes == MB
+    """``config.max_input_mb`` (``--max-input-mb``) replaces the 256 MB default."""
+    assert limits_for(AnalysisConfig()) == DEFAULT_LIMITS
+    assert limits_for(AnalysisConfig(max_input_mb=1)).max_bytes == MB
     with pytest.raises(InputTooLarge, match=r"^x\.csv: the input is larger than 1 MB, the most that is read"):
-        read_comments(io.BytesIO(b"comment\n" + b"x" * (2 * MB)), Config(), name="x.csv")
+        read_comments(io.BytesIO(b"comment\n" + b"x" * (2 * MB)), AnalysisConfig(max_input_mb=1), name="x.csv")
 
 
 # --- long fields --------------------------------------------------------------

@@ -274,16 +274,11 @@ def test_pii_scan_personal_data_in_other_columns_is_redacted_too(tmp_path) -> No
     assert _leaks(out, [value for _, _, value in _planted()]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="input column names reach the header row of rejects.csv and analysis.xlsx unneutralised "
-                                       "(outputs.py neutralises cells only; see docs/reliability.md)")
 def test_pii_scan_formula_column_names_are_neutralised(tmp_path) -> None:
     out, _ = _run(tmp_path, formula_headers=True)
     assert _formula_cells(out) == []
 
 
-@pytest.mark.xfail(strict=True, reason="a carriage return inside a cell is written unquoted (pandas quotes only the line "
-                                       "terminator's characters), so readers split the row and the next row starts with "
-                                       "a live formula; outputs.py should write CSV with lineterminator='\\r\\n'")
 def test_pii_scan_a_carriage_return_inside_a_cell_does_not_split_the_row(tmp_path) -> None:
     out, _ = _run(tmp_path, cr_in_rejected_cells=True)
     assert _formula_cells(out) == []
