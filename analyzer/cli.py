@@ -165,7 +165,7 @@ def run(
             from analyzer.nps_join import read_answers
 
             answers = read_answers(str(nps), respondent_col=nps_respondent_col, nps_col=nps_score_col, date_col=nps_date_col,
-                                   name=str(nps), reporter=reporter)
+                                   name=str(nps), reporter=reporter, redact=not no_redact)
         state = Store.open(store or default_store(out))
         try:
             result = analyze(source, config, reporter, name=name, store=state, answers=answers)

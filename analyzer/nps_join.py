@@ -46,7 +46,7 @@ import pandas as pd
 
 from analyzer import schema as S
 from analyzer.columns import map_columns
-from analyzer.config import ColumnChoice
+from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError, UnknownColumn
 from analyzer.ingest import DATE_HELP, _rejects_frame, parse_dates, table_from_frame
 from analyzer.prepare import nps_group
@@ -207,6 +207,7 @@ def read_answers(
     encoding: str | None = None,
     name: str | None = None,
     reporter: Reporter | None = None,
+    redact: bool = True,
 ) -> Answers:
     """Read an NPS answers file (any format :func:`analyzer.readers.read_table` reads), check every row.
 
@@ -218,6 +219,7 @@ def read_answers(
         encoding: text encoding instead of detecting one.
         name: the file's name in messages.
         reporter: receives the reader's decisions, the guessed columns and the reject count.
+        redact: respondent ids holding personal data become the pseudonyms the comments' ids get (``protect_id``).
 
     Raises:
         InputError: the file cannot be read, a named column does not exist, or no respondent or score column is found.
@@ -237,7 +239,7 @@ def read_answers(
     for note in table.notes:
         reporter.info(f"{name}: {note}")
     columns, how = _map_answer_columns(table, name, respondent_col, nps_col, date_col)
-    answers = Answers(*_check_answers(table, columns), columns=columns, how=how, source=name, notes=list(table.notes))
+    answers = Answers(*_check_answers(table, columns, redact), columns=columns, how=how, source=name, notes=list(table.notes))
     answers.answers, answers.rejects, answers.duplicates = _resolve_duplicates(answers.answers, answers.rejects, table, columns)
     for line in answers.describe():
         reporter.info(line)
@@ -347,7 +349,7 @@ def _map_answer_columns(
     return columns, how
 
 
-def _check_answers(table: RawTable, columns: dict[str, str | None]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     index = {c: i for i, c in enumerate(table.columns)}
     n = len(table.rows)
     problems: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
@@ -373,6 +375,12 @@ def _check_answers(table: RawTable, columns: dict[str, str | None]) -> tuple[pd.
     else:
         dates = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     keep = [r for r in range(n) if not problems[r]]
+    if redact:  # the same pseudonyms as the comments' respondent ids (analyzer.prepare.protect_id), so the join holds
+        from analyzer.prepare import protect_id
+        from analyzer.redact import Redactor
+
+        redactor = Redactor(DEFAULT_PHONE_REGIONS)
+        ids = [protect_id(rid, redactor) for rid in ids]
     answers = pd.DataFrame(
         {
             S.RESPONDENT_ID: pd.array([ids[r] for r in keep], dtype="string"),

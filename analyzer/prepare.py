@@ -2,7 +2,9 @@
 
 Adds ``text`` (what every later stage and output sees), ``lang``,
 ``n_redactions`` and ``nps_group``; ``raw_text`` stays as read and is never
-written anywhere.
+written anywhere. With redaction on, personal data in the channel is
+replaced too, and a comment or respondent id holding personal data becomes a
+stable pseudonym (:func:`protect_id`).
 
 Example:
     >>> import pandas as pd
@@ -14,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 import pandas as pd
@@ -70,6 +73,11 @@ def prepare(
             normalised[i] = redacted
             counts[i] = sum(found.values())
             kinds.update(found)
+        for column in (S.COMMENT_ID, S.RESPONDENT_ID):
+            if column in out.columns:
+                out[column] = pd.array([protect_id(v, redactor) for v in out[column].tolist()], dtype="string")
+        if S.CHANNEL in out.columns:
+            out[S.CHANNEL] = pd.array([redactor.redact(v)[0] if isinstance(v, str) else v for v in out[S.CHANNEL].tolist()], dtype="string")
     out[S.TEXT] = pd.array(normalised, dtype="string")
     out[S.LANG] = pd.array(langs, dtype="string")
     out[S.N_REDACTIONS] = pd.array(counts, dtype="int64")
@@ -81,6 +89,21 @@ def prepare(
     else:
         reporter.warn("redaction is off (--no-redact): personal data in comments is written to the outputs as it is")
     return out
+
+
+def protect_id(value: object, redactor: Redactor) -> object:
+    """An id that holds personal data (an e-mail, a phone number) becomes ``pii-`` and 12 hex digits of its hash.
+
+    The same id always gives the same pseudonym, so ids stay unique and an answers file's respondent ids,
+    protected the same way, still join.
+
+    Example:
+        >>> protect_id("ivan.petrov@example.com", Redactor(("RU",))), protect_id("R1001", Redactor(("RU",)))
+        ('pii-36a1638593e8', 'R1001')
+    """
+    if not isinstance(value, str) or not redactor.redact(value)[1]:
+        return value
+    return "pii-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
 
 
 def redact_rejects(rejects: pd.DataFrame, config: AnalysisConfig | None = None) -> tuple[pd.DataFrame, int]:

@@ -267,8 +267,6 @@ def test_pii_scan_html_shows_script_as_text(pii_run) -> None:
         assert SCRIPT not in page.read_text(encoding="utf-8"), page.name
 
 
-@pytest.mark.xfail(strict=True, reason="ids, channels and respondent ids of accepted rows are written unredacted "
-                                       "(prepare.py redacts only the comment text; see docs/reliability.md)")
 def test_pii_scan_personal_data_in_other_columns_is_redacted_too(tmp_path) -> None:
     out, _ = _run(tmp_path, pii_in_other_columns=True)
     assert _leaks(out, [value for _, _, value in _planted()]) == []
