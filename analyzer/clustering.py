@@ -26,6 +26,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 # Cosine distance at which the dendrogram is cut, in LSA space and (small groups) in term space;
 # chosen on banking77 and the shipped sample (docs/benchmarks.md).
@@ -60,6 +61,11 @@ def group(X: sp.spmatrix | None = None, distance: float | None = None, *, embedd
     n = embeddings.shape[0] if embeddings is not None else X.shape[0]
     if n <= 1:
         return np.zeros(n, dtype=int)
+    with threadpool_limits(1):  # small dense problems: BLAS threads only fight each other (docs/benchmarks.md)
+        return _group(X, distance, embeddings, n)
+
+
+def _group(X: sp.spmatrix | None, distance: float | None, embeddings: np.ndarray | None, n: int) -> np.ndarray:
     if embeddings is not None:
         distance = EMBEDDING_DISTANCE if distance is None else distance
         Z = normalize(np.asarray(embeddings, dtype=np.float64))

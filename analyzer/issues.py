@@ -16,8 +16,8 @@ which include suggestions; praise):
    store; merged ones count for the issue that absorbed them) plus the new
    groups whose fingerprint is unlike every catalog fingerprint (cosine below
    ``SAME_ISSUE``); a new group that resembles a catalog issue is that issue.
-   When two distinct groups (unlike each other) both resemble one catalog
-   issue, the issue has split: the closer group stays the issue, the other
+   When two clearly distinct groups (cosine below ``SPLIT_APART``) both
+   resemble one catalog issue, the issue has split: the closer group stays the issue, the other
    becomes a new issue recorded as split from it.
 4. Every segment goes to the candidate whose fingerprint it is most similar
    to, catalog first: a segment that reaches ``MATCH`` with a catalog issue
@@ -68,6 +68,8 @@ from analyzer.trend import period_trend, run_trend
 MATCH = 0.1
 # Cosine between two fingerprints above which they are the same issue.
 SAME_ISSUE = 0.5
+# A second group inside a catalog issue splits off only when it is this unlike the group that stays the issue.
+SPLIT_APART = 0.25
 N_EXAMPLES = 3
 OTHER = "other"
 DEFAULT_MAX_ISSUES = 25
@@ -327,7 +329,7 @@ def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], res
     kept: dict[str, dict[str, float]] = {}  # catalog id -> the group that stays it
     for fp, parents in sorted(found, key=lambda item: -max((similarity(item[0], c.fingerprint) for c in item[1]), default=0)):
         parent = max(parents, key=lambda c: similarity(fp, c.fingerprint)) if parents else None
-        if parent is not None and (parent.issue_id not in kept or similarity(fp, kept[parent.issue_id]) >= SAME_ISSUE):
+        if parent is not None and (parent.issue_id not in kept or similarity(fp, kept[parent.issue_id]) >= SPLIT_APART):
             kept.setdefault(parent.issue_id, fp)  # the catalog already knows this issue; its fingerprint keeps assigning
             continue
         issue_id = new_issue_id(g.touchpoint, g.kind, fp, taken)

@@ -81,13 +81,19 @@ class TermSpace:
         Ties are broken by term so the result does not depend on row order.
         """
         mean = np.asarray(rows.mean(axis=0)).ravel()
-        names = self.vectorizer.get_feature_names_out()
+        names = self._names()
         nonzero = np.flatnonzero(mean > 0)
         order = sorted(nonzero, key=lambda j: (-round(float(mean[j]), 9), names[j]))[:size]
         if not order:
             return {}
         weights = mean[order] / np.linalg.norm(mean[order])
         return {str(names[j]): round(float(w), 6) for j, w in zip(order, weights, strict=True)}
+
+    def _names(self) -> np.ndarray:
+        """Column -> term, built once (scikit-learn rebuilds and sorts it on every call)."""
+        if getattr(self, "_names_cache", None) is None:
+            self._names_cache = self.vectorizer.get_feature_names_out()
+        return self._names_cache
 
     def fingerprint_matrix(self, fingerprints: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
         """Fingerprints as rows over this space's columns (terms the space lacks are dropped), L2-normalised."""
