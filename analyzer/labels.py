@@ -24,11 +24,12 @@ from typing import BinaryIO
 import pandas as pd
 
 from analyzer.columns import map_columns
-from analyzer.config import ColumnChoice
+from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError
 from analyzer.ingest import table_from_frame
 from analyzer.normalize import normalize_text
 from analyzer.readers import Limits, read_table
+from analyzer.redact import Redactor
 
 Pair = tuple[str, str]
 _LABEL_COLUMNS = ("labels", "label", "aspects", "categories")
@@ -182,10 +183,13 @@ def read_labeled(
     sentiment_col: str | None = None,
     encoding: str | None = None,
     limits: Limits | None = None,
+    redact: bool = True,
 ) -> LabeledSet:
     """Read a labeled file (or DataFrame) into a :class:`LabeledSet`.
 
     ``limits`` are the reader's safety limits (:data:`analyzer.readers.DEFAULT_LIMITS` when not given).
+    With ``redact``, personal data in the texts is replaced as in a run (``[EMAIL]``, ``[PHONE]``, ...) so
+    that a trained model's vocabulary never holds it, and the model learns from what it will see.
 
     Raises:
         InputError: the file cannot be read, or has neither a labels nor a sentiment column.
@@ -216,8 +220,11 @@ def read_labeled(
     out = LabeledSet([], [] if labels_column else None, [] if sentiment_column and not labels_column else None, [], [],
                      source=name, checksum=table.checksum, rows_read=table.n_read)
     out.rejects.extend((line, reason) for line, _, reason, _ in table.rejects)
+    redactor = Redactor(DEFAULT_PHONE_REGIONS) if redact else None
     for line, row in zip(table.lines, table.rows, strict=True):
         text = normalize_text(row[index[mapping.text]] or "")
+        if redactor is not None:
+            text = redactor.redact(text)[0]
         if not text:
             out.rejects.append((line, "text is empty"))
             continue

@@ -82,3 +82,12 @@ def test_labels_reads_the_public_benchmark_files(name: str) -> None:
     got = read_labeled(SHARED / name)
     assert len(got.texts) + len(got.rejects) == got.rows_read
     assert len(got.texts) > 100
+
+
+def test_labeled_texts_are_redacted_so_a_model_never_learns_personal_data() -> None:
+    data = pd.DataFrame({"text": ["Call me on +44 20 7946 0958, the courier was late", "mail ivan.petrov@example.com about the refund"],
+                         "labels": ["logistics:negative", "price:negative"]})
+    texts = read_labeled(data).texts
+    assert "7946" not in " ".join(texts) and "ivan.petrov" not in " ".join(texts)
+    assert "[PHONE]" in texts[0] and "[EMAIL]" in texts[1]
+    assert "ivan.petrov@example.com" in read_labeled(data, redact=False).texts[1]
