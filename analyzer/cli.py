@@ -22,7 +22,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from analyzer import __version__
-from analyzer.commandline import Debug, Quiet, reported
+from analyzer.commandline import Debug, Quiet, err_console, reported
 
 EXAMPLES = """
 \b
@@ -43,11 +43,33 @@ Examples:
 """
 
 
+# typer ships its own copy of click; its exception base is reached through a public typer exception.
+_CLICK_EXCEPTION = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")
+
+
 class DefaultCommandGroup(TyperGroup):
     """A group that runs ``run`` when the first argument is not one of its commands or options."""
 
     default_command = "run"
     group_options = ("--help", "-h", "--version", "--install-completion", "--show-completion")
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Run the app; a usage error click catches itself (bad option value, unknown option) is one line too."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            value = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _CLICK_EXCEPTION as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # bare `analyze`: the help text, as click shows it
+                error.show()
+            else:
+                err_console.print(f"Error: {escape(error.format_message())} (see --help)", highlight=False, soft_wrap=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            err_console.print("Aborted.")
+            sys.exit(1)
+        sys.exit(value if isinstance(value, int) else 0)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Insert the default command name before a file argument or a run option."""

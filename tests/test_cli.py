@@ -284,3 +284,11 @@ def test_cli_train_with_a_bad_taxonomy_lists_every_problem_in_one_line(tmp_path,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {bad}: ") and " problems in the taxonomy: [" in lines[0]
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("args", [["train", "x.csv", "--cv", "1"], ["--bogus"], ["issues", "bogus"], ["run"]])
+def test_cli_usage_errors_caught_by_click_are_one_line(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and lines[0].endswith("(see --help)"), result.output
