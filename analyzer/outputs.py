@@ -192,6 +192,10 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
             names.append(f"{name}{suffix}")
     (folder / "issues.json").write_text(json.dumps(issues_json(tables["issues"]), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     names.append("issues.json")
+    from analyzer.report import render_report
+
+    (folder / "report.html").write_text(render_report(result), encoding="utf-8")
+    names.append("report.html")
     if result.nps is not None:
         (folder / "nps.json").write_text(json.dumps(result.nps.to_json(), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
         names.append("nps.json")

@@ -35,14 +35,14 @@ def test_cli_sample_run_writes_every_output(sample_run) -> None:
     result, out = sample_run
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["comments.csv", "issues.csv", "issues.json", "nps.json", "nps_drivers.csv", "nps_rejects.csv",
-                                                   "rejects.csv", "run.log", "segments.csv", "summary.json"]
+                                                   "rejects.csv", "report.html", "run.log", "segments.csv", "summary.json"]
     summary = json.loads((out / "summary.json").read_text())
     counts = summary["counts"]
     assert counts["rows_read"] == counts["rows_analyzed"] + counts["rows_rejected"]
     assert counts["rows_read"] >= 400
     assert set(summary["languages"]) >= {"en", "ru", "ro", "el", "fa", "kk"}
     assert summary["input"]["sha256"] and summary["versions"]["analyzer"] == __version__
-    assert "rows read" in result.output and "Wrote 10 files" in result.output
+    assert "rows read" in result.output and "Wrote 11 files" in result.output
 
 
 def test_cli_sample_outputs_follow_the_contract(sample_run) -> None:
