@@ -12,6 +12,8 @@ Example:
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -292,13 +294,19 @@ app.add_typer(issues_app)
 IssueStore = Annotated[Path, typer.Option("--store", help="The state file. Default: analysis.sqlite in the current folder (where `analyze comments.csv` puts it for a file here).")]
 
 
-def _existing_store(path: Path):
+@contextmanager
+def _existing_store(path: Path) -> Iterator[Any]:
+    """The state file at ``path``, opened for the body and closed after; a missing file is a usage error."""
     from analyzer.errors import UsageError
     from analyzer.store import Store
 
     if not path.is_file():
         raise UsageError(f"{path}: no state file there; run `analyze FILE` first (it writes <output folder>.sqlite) or pass --store")
-    return Store.open(path)
+    state = Store.open(path)
+    try:
+        yield state
+    finally:
+        state.close()
 
 
 @issues_app.command("list")
@@ -311,9 +319,8 @@ def issues_list(
     from rich.table import Table
 
     with reported(debug):
-        state = _existing_store(store)
-        catalog, latest = state.catalog(), state.latest_counts()
-        state.close()
+        with _existing_store(store) as state:
+            catalog, latest = state.catalog(), state.latest_counts()
     table = Table(title=f"Issues in {escape(str(store))}", title_justify="left")
     for name in ("id", "kind", "status", "touchpoint", "title", "comments (latest run)", "first seen"):
         table.add_column(name)
@@ -335,9 +342,8 @@ def issues_rename(
 ) -> None:
     """Give an issue your own title."""
     with reported(debug):
-        state = _existing_store(store)
-        state.rename(issue_id, title)
-        state.close()
+        with _existing_store(store) as state:
+            state.rename(issue_id, title)
     typer.echo(f"{issue_id}: renamed to '{title}'" if title.strip() else f"{issue_id}: automatic title restored")
 
 
@@ -350,9 +356,8 @@ def issues_merge(
 ) -> None:
     """Merge one issue into another."""
     with reported(debug):
-        state = _existing_store(store)
-        state.merge(keep, other)
-        state.close()
+        with _existing_store(store) as state:
+            state.merge(keep, other)
     typer.echo(f"{other}: merged into {keep}; the next run counts its comments under {keep}")
 
 
@@ -365,9 +370,8 @@ def issues_ignore(
 ) -> None:
     """Leave an issue out of summaries and exports (it keeps its comments, so it does not come back as new)."""
     with reported(debug):
-        state = _existing_store(store)
-        state.ignore(issue_id, restore=restore)
-        state.close()
+        with _existing_store(store) as state:
+            state.ignore(issue_id, restore=restore)
     typer.echo(f"{issue_id}: {'active again' if restore else 'ignored'}")
 
 
@@ -381,9 +385,8 @@ def issues_history(
     from rich.table import Table
 
     with reported(debug):
-        state = _existing_store(store)
-        found = state.history(issue_id)
-        state.close()
+        with _existing_store(store) as state:
+            found = state.history(issue_id)
     issue = found["issue"]
     console = Console()
     console.print(f"[bold]{issue.issue_id}[/bold] {escape(issue.title)} ({escape(issue.touchpoint)}, {issue.kind}, {issue.status})", highlight=False)

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzer.config import ColumnChoice
@@ -77,7 +77,7 @@ class ColumnMapping:
         how: ``role -> "given" | "by name" | "by content"`` for each mapped role.
     """
 
-    text: str
+    text: str | None
     id: str | None = None
     date: str | None = None
     nps: str | None = None
@@ -107,7 +107,13 @@ def _norm(name: str) -> str:
 
 
 def map_columns(
-    columns: Sequence[str], rows: Sequence[Sequence[str | None]], choice: ColumnChoice, source: str
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str | None]],
+    choice: ColumnChoice,
+    source: str,
+    *,
+    require_text: bool = True,
+    options: Mapping[str, str] | None = None,
 ) -> ColumnMapping:
     """Map input columns to roles: the user's choices first, then names, then content.
 
@@ -116,6 +122,8 @@ def map_columns(
         rows: a sample of records (used only to find free text when no name fits).
         choice: columns the user named explicitly.
         source: the input's name for error messages.
+        require_text: look for (and insist on) a comment text column; an NPS answers file has none.
+        options: role -> the option that names its column, when not ``--<role>-col`` (for messages).
 
     Raises:
         UnknownColumn: a named column is not in the input (the message lists those that are).
@@ -133,7 +141,8 @@ def map_columns(
             continue
         if given not in columns:
             listed = ", ".join(f"'{c}'" for c in columns)
-            raise UnknownColumn(f"{source}: {OPTION[role]} '{given}' is not a column of the file; its columns are {listed}")
+            option = (options or {}).get(role, OPTION[role])
+            raise UnknownColumn(f"{source}: {option} '{given}' is not a column of the file; its columns are {listed}")
         chosen[role], how[role] = given, "given"
     free = [c for c in columns if c not in chosen.values()]
     normalised = {c: _norm(c) for c in free}
@@ -149,7 +158,7 @@ def map_columns(
             )
         if match is not None:
             chosen[role], how[role] = match, "by name"
-    if "text" not in chosen:
+    if "text" not in chosen and require_text:
         match = _longest_free_text(columns, rows, exclude=set(chosen.values()))
         if match is None:
             listed = ", ".join(f"'{c}'" for c in columns)
@@ -158,7 +167,7 @@ def map_columns(
                 f"or call it comment, text, feedback, verbatim, review, отзыв or комментарий"
             )
         chosen["text"], how["text"] = match, "by content"
-    return ColumnMapping(**chosen, how=how)
+    return ColumnMapping(**{"text": None, **chosen}, how=how)
 
 
 def _longest_free_text(columns: Sequence[str], rows: Sequence[Sequence[str | None]], exclude: set[str]) -> str | None:

@@ -195,7 +195,7 @@ def _check_rows(table: RawTable, mapping: ColumnMapping, config: AnalysisConfig)
     ]
     reject_rows += [(line, "", kind, reason, cells_) for line, kind, reason, cells_ in table.rejects]
     reject_rows.sort(key=lambda item: item[0])
-    return comments, _rejects_frame(reject_rows, table.columns, limit)
+    return comments, rejects_frame(reject_rows, table.columns, limit)
 
 
 def _cut(value: str | None, limit: int) -> str | None:
@@ -210,8 +210,9 @@ def _cut(value: str | None, limit: int) -> str | None:
     return value[:_PREVIEW_CHARS] + f"… ({len(value):,} characters in all; cut)"
 
 
-def _rejects_frame(rows: list[tuple[int, str, str, str, list[str | None]]], columns: list[str],
+def rejects_frame(rows: list[tuple[int, str, str, str, list[str | None]]], columns: list[str],
                    limit: int = AnalysisConfig().max_field_chars) -> pd.DataFrame:
+    """The rejects table: line, column, problem, reason, then each row's original cells (cut to ``limit`` characters)."""
     data: dict[str, list[object]] = {S.REJECT_LINE: [], S.REJECT_COLUMN: [], S.REJECT_PROBLEM: [], S.REJECT_REASON: []}
     # Original cells keep their input names; a name clashing with ours gets a prefix.
     original = [c if c not in data else f"input_{c}" for c in columns]

@@ -250,9 +250,7 @@ class _Group:
         unique_docs = np.unique(self.docs)
         while True:
             labels, sims = self._best(X, space, live, unique_docs)
-            counts = Counter()
-            for label, comments in _distinct(labels, self.comment_ids).items():
-                counts[label] = comments
+            counts = _distinct(labels, self.comment_ids)
             small = {c.issue_id for c in live if 0 < counts.get(c.issue_id, 0) < min_size}
             if not small:
                 break

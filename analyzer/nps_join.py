@@ -47,8 +47,8 @@ import pandas as pd
 from analyzer import schema as S
 from analyzer.columns import map_columns
 from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
-from analyzer.errors import InputError, UnknownColumn
-from analyzer.ingest import DATE_HELP, _rejects_frame, parse_dates, table_from_frame
+from analyzer.errors import InputError
+from analyzer.ingest import DATE_HELP, parse_dates, rejects_frame, table_from_frame
 from analyzer.prepare import nps_group
 from analyzer.readers import RawTable, read_table
 from analyzer.reporter import NullReporter, Reporter
@@ -58,9 +58,6 @@ ANSWER_OPTIONS = {"respondent": "--nps-respondent-col", "nps": "--nps-score-col"
 ANSWER_LINE = "answer_line"
 # Extra columns of the unmatched and conflicts tables, after the rejects columns.
 UNMATCHED_COLUMNS = [S.REJECT_LINE, S.REJECT_COLUMN, S.REJECT_PROBLEM, S.REJECT_REASON, S.RESPONDENT_ID, S.COMMENT_ID]
-# map_columns() always looks for a comment text column; an answers file has none, so it is handed this
-# placeholder as the user's text column (a name no real header can have, never shown to the user).
-_NO_TEXT = "\x00no text column\x00"
 _SHOW_CHARS = 40
 _LIST_AT_MOST = 5
 
@@ -324,13 +321,8 @@ def join(comments: pd.DataFrame, answers: Answers, *, reporter: Reporter | None 
 def _map_answer_columns(
     table: RawTable, name: str, respondent: str | None, nps: str | None, date: str | None
 ) -> tuple[dict[str, str | None], dict[str, str]]:
-    given = {"respondent": respondent, "nps": nps, "date": date}
-    for role, column in given.items():
-        if column is not None and column not in table.columns:
-            listed = ", ".join(f"'{c}'" for c in table.columns)
-            raise UnknownColumn(f"{name}: {ANSWER_OPTIONS[role]} '{column}' is not a column of the file; its columns are {listed}")
-    choice = ColumnChoice(text=_NO_TEXT, respondent=respondent, nps=nps, date=date)
-    mapping = map_columns([*table.columns, _NO_TEXT], table.rows, choice, name)
+    choice = ColumnChoice(respondent=respondent, nps=nps, date=date)
+    mapping = map_columns(table.columns, table.rows, choice, name, require_text=False, options=ANSWER_OPTIONS)
     columns = {"respondent": mapping.respondent, "nps": mapping.nps, "date": mapping.date}
     how = {role: mapping.how[role] for role in columns if columns[role] is not None}
     if columns["respondent"] is None and mapping.id is not None:
@@ -397,7 +389,7 @@ def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool
     ]
     reject_rows += [(line, "", kind, reason, cells) for line, kind, reason, cells in table.rejects]
     reject_rows.sort(key=lambda item: item[0])
-    return answers, _rejects_frame(reject_rows, table.columns)
+    return answers, rejects_frame(reject_rows, table.columns)
 
 
 def _resolve_duplicates(
@@ -423,7 +415,7 @@ def _resolve_duplicates(
     kept = answers[~bad]
     collapsed = kept[S.RESPONDENT_ID].duplicated(keep="first")
     if new_rejects:
-        extra = _rejects_frame(new_rejects, table.columns)
+        extra = rejects_frame(new_rejects, table.columns)
         rejects = pd.concat([rejects, extra], ignore_index=True) if len(rejects) else extra
         rejects = rejects.sort_values(S.REJECT_LINE, kind="stable").reset_index(drop=True)
     return kept[~collapsed].reset_index(drop=True), rejects, int(collapsed.sum())

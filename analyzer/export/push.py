@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,8 +64,8 @@ class Failed:
     message: str
 
 
-class Tracker:
-    """What a tracker client provides; subclasses implement the three methods.
+class Tracker(ABC):
+    """What a tracker client provides; each tracker module implements the three methods.
 
     Attributes:
         family: the ledger's tracker name (``jira``, ``github``, ...).
@@ -76,17 +77,17 @@ class Tracker:
     name = ""
     destination = ""
 
+    @abstractmethod
     def find(self, tickets: Sequence[Ticket]) -> dict[str, Found]:
         """Search the tracker for the tickets' fingerprints; return the ones found, by fingerprint."""
-        raise NotImplementedError
 
+    @abstractmethod
     def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
         """Create the tickets, yielding the results of each answer of the tracker (one ticket, or one bulk chunk) as it comes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
         """Bring an existing ticket up to date: a comment with the new figures and the new quotes."""
-        raise NotImplementedError
 
 
 @dataclass
