@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import pdist
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
@@ -85,7 +86,8 @@ def _link(Z: np.ndarray, distance: float) -> np.ndarray:
     labels = np.arange(len(Z)) + len(Z) + 1
     live = np.flatnonzero(np.linalg.norm(Z, axis=1) > 0)
     if len(live) >= 2:
-        labels[live] = fcluster(linkage(Z[live], method="average", metric="cosine"), t=distance, criterion="distance")
+        # Condensed distances given directly: a square observation matrix would make linkage guess what it is.
+        labels[live] = fcluster(linkage(pdist(Z[live], metric="cosine"), method="average"), t=distance, criterion="distance")
     return labels
 
 

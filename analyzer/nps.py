@@ -1363,9 +1363,15 @@ def change_text(moved: PeriodChange, n: int = 3) -> list[str]:
     total = moved.total
     head = f"NPS {moved.nps_a.nps:.1f} in {moved.a} -> {moved.nps_b.nps:.1f} in {moved.b} ({total:+.1f})" if total is not None \
         else f"NPS change {moved.a} -> {moved.b}: not enough answers"
-    lines = [head, "per issue, largest change first (no intervals yet: small changes may be noise):"]
-    rows = moved.by_driver[moved.by_driver["driver_type"] == ISSUE] if (moved.by_driver["driver_type"] == ISSUE).any() else moved.by_driver
-    ready = rows[rows["enough_data"] & rows["impact_change"].abs().ge(0.05)]
+    lines = [head]
+    drivers = moved.by_driver
+    comparable = drivers["enough_data"] & drivers["impact_change"].abs().ge(0.05)
+    # Issues when any can be compared, else touchpoints: the coarser reading beats none.
+    use = drivers["driver_type"] == ISSUE if (comparable & (drivers["driver_type"] == ISSUE)).any() else drivers["driver_type"].notna()
+    rows, ready = drivers[use], drivers[use & comparable]
+    if len(ready):
+        kind = "issue" if (ready["driver_type"] == ISSUE).all() else "driver"
+        lines.append(f"per {kind}, largest change first (point estimates without intervals: small changes may be noise):")
     for row in ready.head(n).to_dict("records"):
         delta = row["impact_change"]
         more_mention = row["share_b"] > row["share_a"]
@@ -1373,7 +1379,7 @@ def change_text(moved: PeriodChange, n: int = 3) -> list[str]:
         mention = _change_part(-row["mention_part"], "more" if more_mention else "fewer", "people mention it", "as many people mention it")
         score = _change_part(-row["score_part"], "lower" if lower_score else "higher", "", "those who mention it score as before",
                              template="those who mention it score {word} relative to the others")
-        lines.append(f"{row['title']}: costs {abs(delta):.1f} {'more' if delta < 0 else 'fewer'} NPS points than in {moved.a} ({mention}; {score})")
+        lines.append(f"{_title(row, capital=False)}: costs {abs(delta):.1f} {'more' if delta < 0 else 'fewer'} NPS points than in {moved.a} ({mention}; {score})")
     short = int((~rows["enough_data"]).sum())
     if short:
         lines.append(f"{short} more driver(s) have too few mentions in one of the two periods to compare")

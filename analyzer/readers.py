@@ -524,7 +524,10 @@ def _read_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> RawTabl
     first = offset + len(head) - len(head.lstrip())
     records: list[tuple[int, object, str]] = []
     blank = 0
-    if text.startswith("[", first):
+    array_document = text.startswith("[", first)
+    # Records of an array are located by item number, JSON Lines by line number.
+    accepted = "an array of JSON objects" if array_document else "one JSON object per line"
+    if array_document:
         try:
             array = json.loads(text[first:])
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
@@ -573,15 +576,25 @@ def _read_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> RawTabl
         if isinstance(item, dict) and _depth_over(item, limits.max_json_depth):
             item = RecursionError()
         if isinstance(item, Exception):
-            rejects.append((n, "bad_json", f"not valid JSON ({_json_problem(item)}); accepted: one JSON object per line", [raw]))
+            rejects.append((n, "bad_json", f"not valid JSON ({_json_problem(item)}); accepted: {accepted}", [raw]))
         elif not isinstance(item, dict):
-            rejects.append((n, "bad_json", f"a JSON {type(item).__name__} where an object was expected; accepted: one JSON object per line", [raw]))
+            rejects.append((n, "bad_json", f"a JSON {_json_type(item)} where an object was expected; accepted: {accepted}", [raw]))
         else:
             rows.append([to_cell(item.get(key)) for key in keys])
             lines.append(n)
     if columns:
         notes.insert(0, f"columns from JSON keys: {', '.join(columns)}")
     return RawTable(columns, rows, lines, rejects, "jsonl", blank_lines=blank, notes=notes)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array"}.get(type(value), type(value).__name__)
 
 
 def _json_problem(exc: BaseException) -> str:

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = ROOT / "data" / "samples" / "comments.csv"
+
+# Property tests draw the same examples on every run by default, so a run's verdict does not depend on luck.
+# HYPOTHESIS_PROFILE=explore draws fresh random examples, EXPLORE_FACTOR times as many, to search for new failures;
+# a failure it finds prints the example, which becomes a plain regression test.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+EXPLORE_FACTOR = 20
+
+
+def examples(n: int) -> int:
+    """``n`` examples for a property test, scaled up under the explore profile."""
+    return n * EXPLORE_FACTOR if settings.get_current_profile_name() == "explore" else n
 
 
 @pytest.fixture

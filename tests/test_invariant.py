@@ -12,6 +12,8 @@ from analyzer.config import AnalysisConfig
 from analyzer.errors import InputError
 from analyzer.ingest import read_comments
 
+from .conftest import examples
+
 CELL = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", " ", "\u200f\u0645\u0646\u200c\u0647\u0627", "Курьер, опоздал", "Ο κούριερ", "😡👍", "=1+1", "\x00", '"',
@@ -42,7 +44,7 @@ def messy_files(draw):
     return text.encode(encoding, errors="replace"), records, delimiter
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messy_files())
 def test_invariant_rows_read_equals_analysed_plus_rejected(file) -> None:
     data, non_blank_records, delimiter = file

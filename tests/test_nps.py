@@ -267,6 +267,19 @@ def test_nps_change_text_names_both_parts_and_the_short_ones() -> None:
     assert lines[3] == "rude: costs 16.7 more NPS points than in 2026-01 (16.7 lost because fewer people mention it; those who mention it score as before)"
 
 
+def test_nps_change_text_falls_back_to_touchpoints_and_never_prints_an_empty_list() -> None:
+    dates = pd.to_datetime(["2026-01-10"] * 4 + ["2026-02-10"] * 4)
+    resp = _resp([0, 10, 10, 10, 0, 8, 10, 10], [{"late"}, set(), set(), set(), set(), set(), set(), set()], date=dates)
+    resp[S.TOUCHPOINTS] = [frozenset({"logistics"}), frozenset({"logistics"}), frozenset(), frozenset(),
+                           frozenset({"logistics"}), frozenset({"logistics"}), frozenset(), frozenset()]
+    lines = N.change_text(N.change(resp, freq="month", min_mentions=2))
+    # "late" has one mention in January: too few; logistics can be compared, so the lines are per driver.
+    assert lines[1].startswith("per driver, largest change first") and lines[2].startswith("logistics (touchpoint): costs 25.0")
+    lines = N.change_text(N.change(resp, freq="month", min_mentions=5))
+    assert not any(line.startswith("per ") for line in lines)
+    assert lines[-1].endswith("too few mentions in one of the two periods to compare")
+
+
 def test_nps_change_refuses_unknown_periods_and_single_period() -> None:
     resp = _resp([10, 0], date=pd.to_datetime(["2026-01-10", "2026-01-11"]))
     with pytest.raises(UsageError, match="needs two periods with answers; found 1"):

@@ -34,9 +34,9 @@ from analyzer.errors import AnalyzerError, InputError
 from analyzer.ingest import read_comments
 from analyzer.labels import format_labels, parse_labels, read_labeled
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, examples
 
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 MAX_CHARS = 300
 
 # --- generators -----------------------------------------------------------
@@ -68,7 +68,7 @@ def delimited_files(draw):
     ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     blank_every = draw(st.sampled_from([0, 2, 3]))
     quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]))
-    if any("\r" in cell or "\n" in cell for row in rows for cell in row):
+    if any("\r" in cell or "\n" in cell for row in [header, *rows] for cell in row):
         # csv.writer quotes only the line terminator's own characters; a lone CR left bare is a line break for any reader.
         quoting = csv.QUOTE_ALL
     buffer = io.StringIO(newline="")
@@ -153,17 +153,26 @@ def jsonl_files(draw):
             line = '{"comment": "x", "n": ' + "9" * 5000 + "}"
         lines.append(line)
         kinds.append(kind)
-    return "\n".join(lines).encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))), kinds
+    return "\n".join(lines).encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))), kinds, lines
 
 
 @PROPERTY
 @given(jsonl_files())
 def test_property_jsonl_nothing_lost(file) -> None:
-    data, kinds = file
+    data, kinds, lines = file
     try:
         got = read_comments(io.BytesIO(data), AnalysisConfig(max_field_chars=MAX_CHARS), name="messy.jsonl")
     except InputError as error:
         _check_one_line_error(error, "messy.jsonl")
+        return
+    first = next((line for line in lines if line.strip()), "")
+    if first.lstrip().startswith("["):
+        # A file that opens with "[" is one JSON array document (it read, so the rest is blank): its records are the
+        # array's items, located by item number.
+        items = json.loads(first)
+        _check_nothing_lost(got, len(items))
+        assert got.rows_read == len(items)
+        assert {n for n, item in enumerate(items, start=1) if not isinstance(item, dict)} <= set(got.rejects[S.REJECT_LINE])
         return
     _check_nothing_lost(got, len(kinds))
     assert got.rows_read == sum(kind != "blank" for kind in kinds)
@@ -175,7 +184,7 @@ XLSX_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), m
     [o for o in ODD if not any(ord(c) < 32 and c not in "\t\n\r" for c in o)])
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(XLSX_TEXT, st.one_of(st.none(), st.integers(-5, 15), XLSX_TEXT)), min_size=1, max_size=8))
 def test_property_xlsx_nothing_lost(rows) -> None:
     from openpyxl import Workbook
@@ -208,7 +217,7 @@ SENTIMENT = st.text(alphabet=st.characters(blacklist_characters=":;\r\n", blackl
     lambda s: s.strip() == s and s.lower() == s and s)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(NAME, SENTIMENT), max_size=6, unique=True))
 def test_property_labels_format_then_parse_is_identity(pairs) -> None:
     assert parse_labels(format_labels(pairs)) == pairs
@@ -331,7 +340,7 @@ def test_errors_debug_shows_the_traceback(tmp_path, debug: bool) -> None:
         assert done.stderr.startswith("Error: --format: pdf not supported")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300) | delimited_files().map(lambda f: f[0]))
 def test_errors_any_bytes_give_a_run_or_one_line(tmp_path_factory, data) -> None:
     """Whatever bytes the input holds, the CLI either writes a run or prints one line with an input exit code."""

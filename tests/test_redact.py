@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 import analyzer.redact as redact_module
 from analyzer.redact import TOKENS, Redaction, Redactor, UnknownRegion
 
+from .conftest import examples
+
 REDACTOR = Redactor()
 
 LANGS = ("en", "ru", "ro", "el", "fa", "kk")
@@ -417,7 +419,7 @@ _TEXTS = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_TEXTS)
 def test_redact_output_has_nothing_left_to_find(text):
     redacted, counts = REDACTOR.redact(text)
@@ -425,7 +427,7 @@ def test_redact_output_has_nothing_left_to_find(text):
     assert sum(counts.values()) == len(REDACTOR.find(text))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.text(), _TEXTS))
 def test_redact_spans_are_sorted_disjoint_and_replaced(text):
     found = REDACTOR.find(text)

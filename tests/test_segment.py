@@ -13,6 +13,8 @@ from analyzer.errors import MissingColumns
 from analyzer.reporter import RecordingReporter
 from analyzer.segment import CONTRASTIVE_CONJUNCTIONS, segment, sentence_pipeline
 
+from .conftest import examples
+
 CONFIG = AnalysisConfig()
 ZWNJ = "\u200c"
 
@@ -314,7 +316,7 @@ _TEXT = st.lists(st.one_of(st.text(max_size=8), st.sampled_from(_SPECIAL)), max_
 _LANG = st.sampled_from([*CONFIG.languages, "unknown", "de", "ja"])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(_LANG, _TEXT), min_size=1, max_size=5))
 def test_segment_property_random_unicode(rows: list[tuple[str, str]]) -> None:
     comments = _comments(*rows)
