@@ -1379,7 +1379,8 @@ def change_text(moved: PeriodChange, n: int = 3) -> list[str]:
         mention = _change_part(-row["mention_part"], "more" if more_mention else "fewer", "people mention it", "as many people mention it")
         score = _change_part(-row["score_part"], "lower" if lower_score else "higher", "", "those who mention it score as before",
                              template="those who mention it score {word} relative to the others")
-        lines.append(f"{_title(row, capital=False)}: costs {abs(delta):.1f} {'more' if delta < 0 else 'fewer'} NPS points than in {moved.a} ({mention}; {score})")
+        more = "more" if delta < 0 else "fewer"
+        lines.append(f"{_title(row, capital=False)}: costs {abs(delta):.1f} {more} NPS points than in {moved.a} ({mention}; {score})")
     short = int((~rows["enough_data"]).sum())
     if short:
         lines.append(f"{short} more driver(s) have too few mentions in one of the two periods to compare")

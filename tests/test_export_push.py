@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,11 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import responses
 
+from analyzer.errors import ExportError
 from analyzer.export.credentials import Connection
 from analyzer.export.http import Secret
 from analyzer.export.issues import issue_from_dict
 from analyzer.export.ledger import Ledger
-from analyzer.export.push import PushFailed, push
+from analyzer.export.push import Created, PushFailed, Tracker, push
 from analyzer.export.targets import ClientSettings, PayloadOptions, get_target
 from analyzer.export.tickets import build_tickets
 
@@ -372,3 +375,59 @@ def test_export_push_zendesk_external_id_search_create_and_comment(ledger: Ledge
     assert json.loads(put.request.body)["ticket"]["comment"]["public"] is False
     post = next(c for c in responses.calls if c.request.method == "POST")
     assert json.loads(post.request.body)["ticket"]["external_id"] == tickets[1].fingerprint
+
+
+class _LaggingTracker(Tracker):
+    """A tracker whose search does not see tickets filed moments ago (search indexes lag) and whose creates are slow."""
+
+    family, name, destination = "fake", "Fake", "mem://board"
+
+    def __init__(self, board: list[str], guard: threading.Lock) -> None:
+        self.board, self.guard = board, guard
+
+    def find(self, tickets):
+        return {}
+
+    def create(self, tickets):
+        for ticket in tickets:
+            time.sleep(0.05)
+            with self.guard:
+                self.board.append(ticket.fingerprint)
+                key = f"F-{len(self.board)}"
+            yield [Created(ticket, key)]
+
+    def update(self, found, ticket, previous, new_quotes) -> None:
+        raise AssertionError("nothing changed: no update is due")
+
+
+def test_push_two_pushes_at_once_file_each_ticket_once(tmp_path: Path) -> None:
+    tickets, board, guard = _tickets(4), [], threading.Lock()
+    reports, errors = [], []
+
+    def run() -> None:
+        try:
+            with Ledger(tmp_path / "state.sqlite") as ledger:
+                reports.append(push(tickets, _LaggingTracker(board, guard), ledger))
+        except Exception as error:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    assert sorted(board) == sorted(t.fingerprint for t in tickets)  # each filed once, though search saw nothing
+    assert sorted(tuple(o.action for o in r.outcomes) for r in reports) == [("created",) * 4, ("unchanged",) * 4]
+
+
+def test_push_waiting_for_another_push_too_long_is_one_clear_error(tmp_path: Path) -> None:
+    holder = Ledger(tmp_path / "state.sqlite")
+    with holder.exclusive(), Ledger(tmp_path / "state.sqlite") as ledger:
+        with pytest.raises(ExportError, match=r"state.sqlite: another export has been pushing through this state file for over 0 s"):
+            with ledger.exclusive(wait=0.2):
+                pass
+        assert push(_tickets(1), _LaggingTracker([], threading.Lock()), ledger, dry_run=True).outcomes[0].action == "would create"
+    holder.close()
+    with Ledger(tmp_path / "state.sqlite") as ledger, ledger.exclusive(wait=0):  # released with its holder
+        pass

@@ -11,9 +11,6 @@ store beside or inside it, all tables dumped:
 * no CSV or XLSX cell starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return unless it is a plain number;
   no XLSX cell is a formula;
 * an HTML file (when a run writes one) shows ``<script>`` as text.
-
-Tests marked ``xfail(strict=True)`` document leaks found here whose fix is in files other than ingestion's (see
-``docs/reliability.md``); they fail loudly once fixed, so the marker is removed then.
 """
 
 from __future__ import annotations
@@ -62,7 +59,7 @@ def _pii_file(path: Path, *, pii_in_other_columns: bool = False, formula_headers
         respondent = f"r{n}"
         row_id = str(n) if n % 5 else FORMULAS[n % len(FORMULAS)] + str(n)
         if reject and not cr_in_rejected_cells:
-            row_id = row_id.replace("\r", "")  # a rejected row keeps its cells as read; a bare CR in one: see the xfail below
+            row_id = row_id.replace("\r", "")  # a rejected row keeps its cells as read; a bare CR in one has its own test
         if pii_in_other_columns and n % 4 == 0:
             channel, respondent, row_id = f"email {value}", value, value + f"#{n}"
         comment = TEMPLATES[kind][lang].format(value)

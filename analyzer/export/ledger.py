@@ -16,6 +16,10 @@ the tracker (one ticket, or one bulk chunk) in one transaction (``BEGIN IMMEDIAT
 ledger saying exactly what exists. A dry run opens the file read-only and
 never creates it.
 
+Pushes through one state file run one at a time (:meth:`Ledger.exclusive`, an
+OS file lock beside it that dies with its process): two exports started
+together would otherwise both find nothing and both create.
+
 Example:
     >>> import tempfile
     >>> ledger = Ledger(Path(tempfile.mkdtemp()) / "state.sqlite")
@@ -36,8 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer.errors import OutputError
+from filelock import FileLock, Timeout
+
+from analyzer.errors import ExportError, OutputError
 from analyzer.export.http import now_iso
+from analyzer.reporter import NullReporter, Reporter
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS export_ledger (
@@ -65,6 +72,7 @@ CREATE TABLE IF NOT EXISTS export_events (
 );
 """
 ACTIONS = ("created", "updated", "adopted")
+LOCK_WAIT = 600.0  # seconds a push waits for another push through the same state file
 
 
 @dataclass
@@ -133,6 +141,36 @@ class Ledger:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file of pushes through this state file."""
+        return self.path.with_name(self.path.name + ".export-lock")
+
+    @contextmanager
+    def exclusive(self, reporter: Reporter | None = None, wait: float | None = None) -> Iterator[None]:
+        """Hold the push lock of this state file; wait (saying so) while another push holds it.
+
+        Read the ledger inside it: what the other push recorded is then seen.
+
+        Raises:
+            ExportError: another push held the lock for longer than ``wait`` seconds.
+        """
+        wait = LOCK_WAIT if wait is None else wait
+        lock = FileLock(self.lock_path)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            (reporter or NullReporter()).info(f"another export is pushing through {self.path}; waiting for it to finish")
+            try:
+                lock.acquire(timeout=wait)
+            except Timeout:
+                raise ExportError(f"{self.path}: another export has been pushing through this state file for over {wait:.0f} s; "
+                                  f"let it finish and run again (a stopped export releases {self.lock_path.name} by itself)") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def __enter__(self) -> Ledger:
         return self

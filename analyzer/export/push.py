@@ -18,7 +18,8 @@ so running the same command again finishes the rest. Per-issue refusals
 (400, 422) do not stop the others; they are reported at the end.
 
 A dry run does steps 1-3 (step 2 only when it may search) and reports what
-would be created or updated; it writes nothing anywhere.
+would be created or updated; it writes nothing anywhere. A real push holds the
+ledger's lock throughout, so two pushes at once cannot both create.
 
 Example:
     >>> PushReport("Jira", "https://x.example project CX").summary()
@@ -165,8 +166,16 @@ def push(tickets: Sequence[Ticket], tracker: Tracker, ledger: Ledger, *, dry_run
 
     Raises:
         PushFailed: a fatal tracker error stopped the push, or some tickets were refused; ``report`` is attached.
+        ExportError: another push through the same ledger did not finish in time.
     """
     reporter = reporter or NullReporter()
+    if dry_run:
+        return _push(tickets, tracker, ledger, dry_run=True, search=search, reporter=reporter)
+    with ledger.exclusive(reporter):  # the ledger is read inside: a push waiting here then sees what the other one filed
+        return _push(tickets, tracker, ledger, dry_run=False, search=search, reporter=reporter)
+
+
+def _push(tickets: Sequence[Ticket], tracker: Tracker, ledger: Ledger, *, dry_run: bool, search: bool, reporter: Reporter) -> PushReport:
     report = PushReport(tracker.name, tracker.destination, dry_run=dry_run)
     outcomes: dict[str, Outcome] = {}
     entries = {t.fingerprint: ledger.get(tracker.family, tracker.destination, t.fingerprint) for t in tickets}
