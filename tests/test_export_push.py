@@ -41,6 +41,7 @@ class FakeJira:
     def __init__(self, version: int = 3) -> None:
         self.version = version
         self.issues: list[dict[str, Any]] = []
+        self.filed = 0  # keys are never reused, as in Jira
         self.comments: dict[str, list[Any]] = {}
         self.bulk_sizes: list[int] = []
         self.bulk_bodies: list[dict[str, Any]] = []
@@ -56,7 +57,8 @@ class FakeJira:
         responses.add_callback(responses.POST, re.compile(rf"{re.escape(api)}/issue/[A-Z]+-\d+/comment"), callback=self._comment)
 
     def add(self, labels: list[str], summary: str = "filed by hand") -> str:
-        number = len(self.issues) + 1
+        self.filed += 1
+        number = self.filed
         self.issues.append({"id": str(10000 + number), "key": f"CX-{number}", "fields": {"labels": labels, "summary": summary}})
         return f"CX-{number}"
 
@@ -98,6 +100,8 @@ class FakeJira:
 
     def _comment(self, request) -> tuple[int, dict[str, str], str]:
         key = request.url.rstrip("/").split("/")[-2]
+        if key not in {i["key"] for i in self.issues}:
+            return 404, {}, json.dumps({"errorMessages": ["Issue does not exist or you do not have permission to see it."]})
         self.comments.setdefault(key, []).append(json.loads(request.body)["body"])
         return 201, {}, json.dumps({"id": "1"})
 
@@ -166,6 +170,26 @@ def test_export_push_jira_updates_new_counts_and_quotes_as_a_comment(ledger: Led
     assert ledger.get("jira", "https://acme.atlassian.net project CX", changed[0].fingerprint).sent_state["n_comments"] == rows[0]["n_comments"]
     assert [e["action"] for e in ledger.events()] == ["created"] * 3 + ["updated"] * 2
     assert push(changed, _jira(), ledger).count("unchanged") == 3  # the update itself is not repeated
+
+
+@responses.activate
+def test_export_push_jira_ticket_gone_from_the_tracker_is_found_again_or_filed_anew(ledger: Ledger) -> None:
+    fake = FakeJira()
+    push(_tickets(3), _jira(), ledger)
+    del fake.issues[0]  # CX-1 deleted by someone
+    fake.issues[0]["key"] = "OPS-7"  # CX-2 moved to another project; it keeps its labels
+    rows = make_issues(3)
+    for row in rows:
+        row["n_comments"] += 5
+    changed = build_tickets(issue_from_dict(r) for r in rows)
+    report = push(changed, _jira(), ledger)
+    assert [(o.action, o.key) for o in report.outcomes] == [("created", "CX-4"), ("adopted", "OPS-7"), ("updated", "CX-3")]
+    assert sorted(i["key"] for i in fake.issues) == ["CX-3", "CX-4", "OPS-7"]
+    assert sorted(fake.comments) == ["CX-3", "OPS-7"]  # the adopted ticket gets the full figures, the known one the change
+    dest = "https://acme.atlassian.net project CX"
+    assert [ledger.get("jira", dest, t.fingerprint).ticket_key for t in changed] == ["CX-4", "OPS-7", "CX-3"]
+    again = push(changed, _jira(), ledger)
+    assert again.count("unchanged") == 3 and len(fake.issues) == 3  # one ticket per fingerprint, nothing filed twice
 
 
 @responses.activate

@@ -8,6 +8,9 @@ For each ticket, in order:
    machine, is found this way);
 3. a known ticket whose figures and quotes are the ones last sent is left
    alone; otherwise it gets a comment with the new figures and new quotes;
+   when the tracker says the ledger's ticket is gone (404, 410: deleted, or
+   moved under another key), the fingerprint is searched again: a ticket
+   carrying it is adopted, and with none the issue is filed anew;
 4. the rest are created (in bulk where the tracker has it), and each answer
    of the tracker (one ticket, or one bulk chunk) is recorded in the ledger,
    in one transaction, as soon as it comes.
@@ -38,6 +41,8 @@ from analyzer.export.http import TrackerError
 from analyzer.export.ledger import Entry, Ledger
 from analyzer.export.tickets import Ticket, quote_hash
 from analyzer.reporter import NullReporter, Reporter
+
+GONE = (404, 410)  # the tracker no longer has the ticket under that key
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,19 @@ def _push(tickets: Sequence[Ticket], tracker: Tracker, ledger: Ledger, *, dry_ru
     except TrackerError as error:
         return finish(error)
 
+    def update(ticket: Ticket, where: Found, previous: dict[str, Any] | None, sent: set[str], action: str) -> TrackerError | None:
+        """Send the update; record it, or the per-issue failure; return a refusal of the tracker for the caller to judge."""
+        try:
+            tracker.update(where, ticket, previous, [q for q in ticket.quotes if quote_hash(q) not in sent])
+        except TrackerError as error:
+            return error
+        ledger.record(_entry(tracker, ticket, where.key, where.url, sent), action)
+        outcomes[ticket.fingerprint] = Outcome(ticket, action, where.key, where.url)
+        reporter.info(f"{action} {where.key} for {ticket.issue.issue_id}")
+        return None
+
     to_create: list[Ticket] = []
+    gone: list[Ticket] = []
     for ticket in tickets:
         entry = entries[ticket.fingerprint]
         if entry is not None:
@@ -218,17 +235,33 @@ def _push(tickets: Sequence[Ticket], tracker: Tracker, ledger: Ledger, *, dry_ru
         if dry_run:
             outcomes[ticket.fingerprint] = Outcome(ticket, "would update", where.key, where.url)
             continue
-        try:
-            tracker.update(where, ticket, previous, new_quotes)
-        except TrackerError as error:
-            if error.fatal:
-                return finish(error)
+        error = update(ticket, where, previous, sent, "updated" if entry is not None else "adopted")
+        if error is not None and error.fatal:
+            return finish(error)
+        if error is not None and entry is not None and error.status in GONE and search:
+            gone.append(ticket)
+        elif error is not None:
             outcomes[ticket.fingerprint] = Outcome(ticket, "failed", where.key, where.url, str(error))
-            continue
-        action = "updated" if entry is not None else "adopted"
-        ledger.record(_entry(tracker, ticket, where.key, where.url, sent), action)
-        outcomes[ticket.fingerprint] = Outcome(ticket, action, where.key, where.url)
-        reporter.info(f"{action} {where.key} for {ticket.issue.issue_id}")
+
+    if gone:
+        # The ledger's ticket is gone (deleted, or moved under another key): the fingerprint decides, as for a ticket
+        # the ledger never knew. Found: that one is brought up to date; not found: none exists, so filing it is no duplicate.
+        try:
+            again = tracker.find(gone)
+        except TrackerError as error:
+            return finish(error)
+        for ticket in gone:
+            old = entries[ticket.fingerprint]
+            if ticket.fingerprint not in again:
+                reporter.info(f"{old.ticket_key} is gone from {tracker.name} and no ticket carries {ticket.fingerprint}; filing it again")
+                to_create.append(ticket)
+                continue
+            where = again[ticket.fingerprint]
+            error = update(ticket, where, None, set(), "adopted")
+            if error is not None and error.fatal:
+                return finish(error)
+            if error is not None:
+                outcomes[ticket.fingerprint] = Outcome(ticket, "failed", where.key, where.url, str(error))
 
     if dry_run:
         for ticket in to_create:
