@@ -78,6 +78,7 @@ DEFAULT_MIN_SIZE = 3
 
 Embedder = Callable[[list[tuple[str, str]]], np.ndarray]
 ANY_LANGUAGE = "*"
+BEST_CHUNK = 20_000  # rows whose similarities to every candidate are held at once
 
 
 def e5_embedder() -> Embedder:
@@ -261,22 +262,24 @@ class _Group:
         other = other_id(self.touchpoint, self.kind)
         if not live:
             return [other] * len(self.rows), np.zeros(len(self.rows))
-        F = space.fingerprint_matrix([c.fingerprint for c in live])
-        sims = (X[unique_docs] @ F.T).toarray()
+        F = space.fingerprint_matrix([c.fingerprint for c in live]).T.tocsr()
         catalog_cols = np.array([c.from_catalog for c in live])
+        ids = [c.issue_id for c in live] + [other]
         best_doc: dict[int, tuple[str, float]] = {}
-        for i, doc in enumerate(unique_docs):
-            row = sims[i]
-            choice = None
-            if catalog_cols.any():
-                j = int(np.argmax(np.where(catalog_cols, row, -1)))
-                if row[j] >= MATCH:
-                    choice = j
-            if choice is None and (~catalog_cols).any():
-                j = int(np.argmax(np.where(~catalog_cols, row, -1)))
-                if row[j] >= MATCH:
-                    choice = j
-            best_doc[int(doc)] = (live[choice].issue_id, float(row[choice])) if choice is not None else (other, 0.0)
+        # In chunks of rows, so a long-lived catalog times a large group never makes one huge dense matrix.
+        for start in range(0, len(unique_docs), BEST_CHUNK):
+            docs = unique_docs[start:start + BEST_CHUNK]
+            sims = (X[docs] @ F).toarray()
+            rows = np.arange(len(docs))
+            # The nearest catalog issue when it is near enough, else the nearest new group when it is, else "other".
+            choice = np.full(len(docs), len(live))
+            for columns in (~catalog_cols, catalog_cols):  # the catalog last, so it wins
+                if columns.any():
+                    j = np.argmax(np.where(columns, sims, -1.0), axis=1)
+                    near = sims[rows, j] >= MATCH
+                    choice = np.where(near, j, choice)
+            value = np.where(choice < len(live), sims[rows, np.minimum(choice, len(live) - 1)], 0.0)
+            best_doc.update((int(d), (ids[c], float(v))) for d, c, v in zip(docs, choice, value, strict=True))
         labels = [best_doc[int(d)][0] for d in self.docs]
         return labels, np.array([best_doc[int(d)][1] for d in self.docs])
 

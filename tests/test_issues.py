@@ -117,6 +117,18 @@ def test_same_input_in_any_order_gives_the_same_issues() -> None:
     assert by_text_a == by_text_b
 
 
+def test_assignment_in_chunks_of_rows_is_the_same_as_at_once(tmp_path, monkeypatch) -> None:
+    rows = _rows(per_problem=20, seed=4)
+    segments, comments = _frame(rows)
+    store = Store.open(tmp_path / "s.sqlite")
+    _record(store, discover(segments.iloc[::2], comments), len(rows) // 2)  # a catalog: catalog and new candidates both
+    whole = discover(segments, comments, catalog=store.catalog())
+    monkeypatch.setattr("analyzer.issues.BEST_CHUNK", 7)
+    chunked = discover(segments, comments, catalog=store.catalog())
+    assert chunked.segments[S.ISSUE_ID].fillna("-").tolist() == whole.segments[S.ISSUE_ID].fillna("-").tolist()
+    assert chunked.issues[S.ISSUE_ID].tolist() == whole.issues[S.ISSUE_ID].tolist()
+
+
 def _record(store: Store, found, n: int) -> None:
     store.add_run(RunRecord("2026-11-22T10:00:00", "test", None, n, found.runs))
 
