@@ -1,4 +1,7 @@
-"""The self-contained HTML report: summary, NPS and "Why detractors?", touchpoint chart, issues with quotes, praise.
+"""The self-contained HTML report: summary, NPS, touchpoint chart, issues over time with quotes, praise.
+
+It shows the NPS per period and "Why detractors?", and each issue's comments per
+period (the periods its trend compares).
 
 One file with inline CSS and SVG, no scripts and nothing fetched from the
 network, so it can be mailed or opened offline. Every piece of user text goes
@@ -16,15 +19,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analyzer import schema as S
+from analyzer.trend import period_of
 
 if TYPE_CHECKING:
     from analyzer.pipeline import Result
 
 _BAR_WIDTH = 500
 _SENTIMENT_CSS = (("negative", "neg"), ("neutral", "neu"), ("positive", "pos"))
+_SPARK_WIDTH, _SPARK_HEIGHT = 120, 24
+_NPS_WIDTH, _NPS_HEIGHT, _NPS_LEFT = 560, 150, 40
 
 
 def _environment() -> Environment:
@@ -47,6 +54,50 @@ def _touchpoint_bars(result: Result) -> list[dict[str, Any]]:
     return bars
 
 
+def _period_name(period: pd.Period) -> str:
+    return f"week of {period.start_time.date()}" if period.freqstr.startswith("W") else str(period)
+
+
+def _issue_timelines(result: Result) -> dict[str, dict[str, Any]]:
+    """Comments per period of each issue (the periods its trend compares), as the bars of a small SVG; empty without dates.
+
+    Each issue's bars are scaled to its own busiest period, which the tooltip names with every count.
+    """
+    comments = result.comments[[S.DATE, S.ISSUE_IDS]].dropna(subset=[S.DATE])
+    if comments.empty:
+        return {}
+    freq = period_of(comments[S.DATE])
+    periods = comments[S.DATE].dt.to_period(freq)
+    span = pd.period_range(periods.min(), periods.max(), freq=freq)
+    ids = comments[S.ISSUE_IDS].fillna("").str.split(";").explode()
+    ids = ids[ids != ""]
+    counts = pd.crosstab(ids.to_numpy(), periods.loc[ids.index].to_numpy()).reindex(columns=span, fill_value=0)
+    step = _SPARK_WIDTH / len(span)
+    timelines = {}
+    for issue_id, row in counts.iterrows():
+        top = max(1, int(row.max()))
+        bars = [{"x": round(i * step, 1), "width": round(max(step - 1, 1), 1), "height": round(_SPARK_HEIGHT * int(n) / top, 1),
+                 "label": f"{_period_name(period)}: {int(n)} comment(s)"} for i, (period, n) in enumerate(row.items())]
+        timelines[str(issue_id)] = {"bars": bars, "label": f"comments per {'week' if freq.startswith('W') else 'month'}, "
+                                                          f"{_period_name(span[0])} to {_period_name(span[-1])}"}
+    return timelines
+
+
+def _nps_points(result: Result) -> list[dict[str, Any]]:
+    """NPS per period as the points of a line chart from -100 to 100; empty with fewer than two periods."""
+    if result.nps is None:
+        return []
+    table = result.nps.periods
+    table = table[table["n"] > 0] if len(table) else table
+    if len(table) < 2:
+        return []
+    step = (_NPS_WIDTH - _NPS_LEFT - 20) / (len(table) - 1)
+    middle = _NPS_HEIGHT / 2 - 10
+    return [{"x": round(_NPS_LEFT + i * step, 1), "y": round(middle - row["nps"] * (middle - 10) / 100, 1), "period": str(row["period"]),
+             "label": f"{row['period']}: NPS {row['nps']:.1f} ({int(row['n'])} answers)"}
+            for i, row in enumerate(table.to_dict("records"))]
+
+
 def render_report(result: Result) -> str:
     """The report of one run as an HTML string."""
     from analyzer.nps import top_drivers_text
@@ -62,6 +113,10 @@ def render_report(result: Result) -> str:
         nps=nps,
         nps_lines=top_drivers_text(result.nps) if result.nps is not None else [],
         touchpoint_bars=_touchpoint_bars(result),
+        nps_points=_nps_points(result),
+        nps_chart={"width": _NPS_WIDTH, "height": _NPS_HEIGHT, "left": _NPS_LEFT, "middle": _NPS_HEIGHT / 2 - 10},
+        timelines=_issue_timelines(result),
+        spark={"width": _SPARK_WIDTH, "height": _SPARK_HEIGHT},
         issue_stats=result.summary["issues"],
         complaints=[i for i in active if i[S.ISSUE_KIND] == "complaint"],
         praise=[i for i in active if i[S.ISSUE_KIND] == "praise"],
