@@ -44,6 +44,9 @@ _NEGATIONS = {
     "kk": "жоқ емес ешқашан ешкім ештеңе".split(),
 }
 
+# What spaCy's tokenizer leaves of "won't", "can't", "shan't" besides "n't": not words.
+_CLITIC_STUBS = {"en": "wo ca sha".split()}
+
 # Words spaCy lists as stop words that name what went wrong ("no call ahead", "money back"): kept as content.
 _KEEP = {
     "en": "call give move put show take back full empty front top bottom side serious amount find found".split(),
@@ -96,7 +99,35 @@ def _stop_words(lang: str) -> frozenset[str]:
             words.update(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
         except (ImportError, AttributeError):  # a language spaCy has no stop list for
             pass
+    words.update(_CLITIC_STUBS.get(lang, ()))
     return frozenset(w.lower() for w in words) - frozenset(_NEGATIONS.get(lang, ())) - frozenset(_KEEP.get(lang, ()))
+
+
+@cache
+def negations(lang: str) -> frozenset[str]:
+    """The negation words of a language (lower case): content, but meaningful only with the word they negate.
+
+    Example:
+        >>> "не" in negations("ru"), "courier" in negations("en")
+        (True, False)
+    """
+    return frozenset(_NEGATIONS.get(lang, ()))
+
+
+def phrase_terms(run: list[tuple[str, str]], lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """``(term, surface words)`` of one run of content words: its words and the bigrams of consecutive words.
+
+    A negation is never a term on its own, and only leads a bigram ("not call", never "courier not"): alone it
+    would tie together every complaint that says "not", whatever it is about.
+
+    Example:
+        >>> [t for t, _ in phrase_terms(content_runs("The courier did not call, sadly", "en")[0], "en")]
+        ['courier', 'call', 'not call']
+    """
+    neg = negations(lang)
+    words = [(norm, (surface,)) for surface, norm in run if surface.lower() not in neg]
+    pairs = [(f"{n1} {n2}", (s1, s2)) for (s1, n1), (s2, n2) in zip(run, run[1:], strict=False) if s2.lower() not in neg]
+    return words + pairs
 
 
 @cache

@@ -78,6 +78,7 @@ DEFAULT_MIN_SIZE = 3
 
 Embedder = Callable[[list[tuple[str, str]]], np.ndarray]
 ANY_LANGUAGE = "*"
+CAP_PASSES = 3  # assignment passes that may drop issues over --max-issues before the list is settled on the top ones
 BEST_CHUNK = 20_000  # rows whose similarities to every candidate are held at once
 
 
@@ -214,13 +215,19 @@ def discover(
     for g in groups.values():
         g.candidates = _candidates(g, X, space, catalog, resolved, min_size, taken, embed, docs)
     dropped: set[str] = set()
-    for _ in range(3):  # assignment, then the cap; a second pass settles what the cap moved
+    for _ in range(CAP_PASSES):  # assignment, then the cap; a second pass settles what the cap moved
         for g in groups.values():
             g.assign(X, space, min_size, dropped)
-        over = _over_cap(groups, max_issues, catalog)
+        over, kept = _over_cap(groups, max_issues, catalog)
         if not over - dropped:
             break
         dropped |= over
+    else:
+        # A candidate nobody chose can gain members once its neighbours are dropped; settle on the current top ones.
+        ignored = {c.issue_id for c in catalog if c.status == IGNORED}
+        dropped |= {c.issue_id for g in groups.values() for c in g.candidates} - kept - ignored
+        for g in groups.values():
+            g.assign(X, space, min_size, dropped)
     seg[S.ISSUE_ID] = pd.Series(pd.NA, index=seg.index, dtype="string")
     seg["_similarity"] = 0.0
     for g in groups.values():
@@ -340,10 +347,11 @@ def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], res
     return known + new
 
 
-def _over_cap(groups: dict[tuple[str, str, str], _Group], max_issues: int, catalog: list[CatalogIssue]) -> set[str]:
-    """Ids beyond the ``max_issues`` largest of each list (ignored issues do not count toward the cap)."""
+def _over_cap(groups: dict[tuple[str, str, str], _Group], max_issues: int, catalog: list[CatalogIssue]) -> tuple[set[str], set[str]]:
+    """Ids beyond the ``max_issues`` largest of each list, and those largest (ignored issues do not count toward the cap)."""
     ignored = {c.issue_id for c in catalog if c.status == IGNORED}
     over: set[str] = set()
+    kept: set[str] = set()
     for kind in ("complaint", "praise"):
         sizes = Counter()
         for g in groups.values():
@@ -352,7 +360,8 @@ def _over_cap(groups: dict[tuple[str, str, str], _Group], max_issues: int, catal
                               if label != other_id(g.touchpoint, kind) and label not in ignored})
         ranked = sorted(sizes, key=lambda label: (-sizes[label], label))
         over.update(ranked[max_issues:])
-    return over
+        kept.update(ranked[:max_issues])
+    return over, kept
 
 
 def _describe(seg: pd.DataFrame, groups: dict[tuple[str, str, str], _Group], comments: pd.DataFrame, catalog: list[CatalogIssue],
@@ -365,7 +374,13 @@ def _describe(seg: pd.DataFrame, groups: dict[tuple[str, str, str], _Group], com
     split_from = {c.issue_id: c.split_from for g in groups.values() for c in g.candidates if c.split_from}
     dates = comments.set_index(comments[S.COMMENT_ID].astype(str))[S.DATE] if S.DATE in comments.columns else pd.Series(dtype="datetime64[ns]")
     all_dates = dates.dropna()
-    grouped = seg[seg[S.ISSUE_ID].notna()]
+    grouped = seg[seg[S.ISSUE_ID].notna()].copy()
+    # A merge may join issues of two touchpoints (or lists): the target's own say where the whole issue is listed.
+    home = {c.issue_id: (c.touchpoint, GROUP_OF_KIND.get(c.kind, c.kind)) for c in catalog}
+    moved = grouped[S.ISSUE_ID].isin(home)
+    if moved.any():
+        grouped.loc[moved, "_touchpoint"] = [home[i][0] for i in grouped.loc[moved, S.ISSUE_ID]]
+        grouped.loc[moved, "_list"] = [home[i][1] for i in grouped.loc[moved, S.ISSUE_ID]]
     rows, runs = [], []
     for (touchpoint, kind), part in grouped.groupby(["_touchpoint", "_list"], sort=True):
         background = Background.of(list(zip(part[S.TEXT].astype(str), part[S.LANG].astype(str), strict=True)))

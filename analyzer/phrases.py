@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analyzer.complaints import content_runs
+from analyzer.complaints import content_runs, phrase_terms
 
 Text = tuple[str, str]
 MAX_PHRASES = 5
@@ -47,10 +47,8 @@ def _doc_terms(text: str, lang: str) -> dict[str, tuple[str, ...]]:
     """Normalised term -> surface words, for the words and bigrams of one text (first occurrence)."""
     found: dict[str, tuple[str, ...]] = {}
     for run in content_runs(text, lang):
-        for surface, norm in run:
-            found.setdefault(norm, (surface,))
-        for (s1, n1), (s2, n2) in zip(run, run[1:], strict=False):
-            found.setdefault(f"{n1} {n2}", (s1, s2))
+        for term, surface in phrase_terms(run, lang):
+            found.setdefault(term, surface)
     return found
 
 

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analyzer.complaints import content_runs
+from analyzer.complaints import content_runs, phrase_terms
 
 # An issue's fingerprint keeps this many of its heaviest terms.
 FINGERPRINT_TERMS = 50
@@ -32,15 +32,14 @@ Text = tuple[str, str]  # (text, lang)
 
 
 def terms(text: str, lang: str) -> list[str]:
-    """Content lemmas/stems and the bigrams of consecutive content words (not across punctuation).
+    """Content lemmas/stems and the bigrams of consecutive content words (not across punctuation; see :func:`phrase_terms`).
 
     Example:
         >>> terms("The courier did not call, sadly", "en")
-        ['courier', 'not', 'call', 'sad', 'courier not', 'not call']
+        ['courier', 'call', 'sad', 'not call']
     """
-    runs = [[norm for _, norm in run] for run in content_runs(text, lang)]
-    words = [word for run in runs for word in run]
-    return words + [f"{a} {b}" for run in runs for a, b in zip(run, run[1:], strict=False)]
+    found = [phrase_terms(run, lang) for run in content_runs(text, lang)]
+    return [t for run in found for t, s in run if " " not in t] + [t for run in found for t, s in run if " " in t]
 
 
 def _identity(items: list[str]) -> list[str]:

@@ -77,7 +77,7 @@ def test_issue_commands(two_runs) -> None:
     history = _run("issues", "history", active[0], "--store", store)
     assert history.exit_code == 0 and "Courier does not call ahead" in history.output and "absorbed" in history.output
     third = _run(folder / "comments.csv", "--force", "-q")
-    assert third.exit_code == 0
+    assert third.exit_code == 0, third.output
     issues_3 = pd.read_csv(folder / "analysis" / "issues.csv", dtype=str, keep_default_na=False).set_index(S.ISSUE_ID)
     assert issues_3.loc[active[0], S.ISSUE_TITLE] == "Courier does not call ahead"
     assert active[1] not in issues_3.index

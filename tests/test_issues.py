@@ -165,6 +165,16 @@ def test_max_issues_caps_the_list() -> None:
     assert found.stats["other_share"] > 0.3
 
 
+@pytest.mark.parametrize("passes", [1, 3])
+def test_max_issues_holds_however_many_passes_the_cap_takes(monkeypatch, passes) -> None:
+    # When the passes run out, candidates that gained members from dropped neighbours must not slip past the cap.
+    monkeypatch.setattr("analyzer.issues.CAP_PASSES", passes)
+    found = discover(*_frame(_rows(per_problem=15, seed=2)), max_issues=2)
+    assert found.stats["issues"] == 2
+    named = found.segments[S.ISSUE_ID].dropna()
+    assert named[~named.str.endswith("OTHER")].nunique() == 2
+
+
 def test_min_size_counts_distinct_comments() -> None:
     rows = [("courier late", "logistics", "negative")] * 4
     segments, comments = _frame(rows)
@@ -217,6 +227,24 @@ def test_rename_merge_and_ignore_carry_into_the_next_run(tmp_path) -> None:
     assert issues.loc[keep, S.N_COMMENTS] == first.issues.set_index(S.ISSUE_ID).loc[[keep, other], S.N_COMMENTS].sum()
     assert issues.loc[ignored, S.ISSUE_STATUS] == "ignored"
     assert second.stats["issues"] == len(active) - 2
+
+
+def test_a_merge_across_touchpoints_lists_the_issue_once_under_the_target(tmp_path) -> None:
+    rows = [(text, "price" if "fee" in text.lower() else touchpoint, sentiment) for text, touchpoint, sentiment in _rows()]
+    segments, comments = _frame(rows)
+    store = Store.open(tmp_path / "s.sqlite")
+    first = discover(segments, comments)
+    _record(store, first, len(comments))
+    issues = first.issues[first.issues[S.ISSUE_STATUS] == "active"].set_index(S.ISSUE_ID)
+    keep = issues.index[issues[S.TOUCHPOINT] == "logistics"][0]
+    other = issues.index[issues[S.TOUCHPOINT] == "price"][0]
+    store.merge(keep, other)
+    second = discover(segments, comments, catalog=store.catalog())
+    assert second.issues[S.ISSUE_ID].is_unique
+    merged = second.issues.set_index(S.ISSUE_ID).loc[keep]
+    assert merged[S.TOUCHPOINT] == "logistics" and merged[S.N_COMMENTS] == issues.loc[[keep, other], S.N_COMMENTS].sum()
+    _record(store, second, len(comments))  # the store takes the run: one row per issue
+    assert [r.issue_id for r in second.runs].count(keep) == 1
 
 
 def test_trend_compares_with_the_previous_run_without_dates(tmp_path) -> None:
