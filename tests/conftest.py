@@ -22,6 +22,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 EXPLORE_FACTOR = 20
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``slow`` run only when ``-m`` selects them (``pytest -m slow``)."""
+    expression = item.config.getoption("markexpr") or ""
+    if item.get_closest_marker("slow") and ("slow" not in expression or "not slow" in expression):
+        pytest.skip("long run: select it with pytest -m slow")
+
+
 def examples(n: int) -> int:
     """``n`` examples for a property test, scaled up under the explore profile."""
     return n * EXPLORE_FACTOR if settings.get_current_profile_name() == "explore" else n

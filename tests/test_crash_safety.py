@@ -306,15 +306,8 @@ def test_crash_safety_leftovers_of_killed_runs_are_cleaned_by_the_next_run(defau
     assert {s.command: _litter(s) for s in default_kills} == {"run": [], "train": []}
 
 
-@pytest.fixture
-def slow_selected(request) -> None:
-    expression = request.config.getoption("markexpr") or ""
-    if "slow" not in expression or "not slow" in expression:
-        pytest.skip("long run: select it with pytest -m slow")
-
-
 @pytest.mark.slow
-def test_crash_safety_every_hook_and_many_timed_kills(slow_selected, tmp_path, baselines, labeled_slice) -> None:
+def test_crash_safety_every_hook_and_many_timed_kills(tmp_path, baselines, labeled_slice) -> None:
     """Every hook of both commands, then kills spread over the last half of a run."""
     seen: dict[str, int] = {}
     # The default set re-runs after the hardest kills; here a re-run follows the kills that leave the most behind.

@@ -68,7 +68,7 @@ from analyzer.export.issues import fingerprint_of
 from analyzer.export.ledger import Entry, Ledger
 
 from .roundup_server import RoundupServer
-from .test_crash_safety import CHILD, _snapshot, slow_selected  # noqa: F401 (slow_selected is a fixture)
+from .test_crash_safety import CHILD, _snapshot
 from .test_export_issues import make_issues, write_analysis
 
 # Export-specific hooks, inserted into the run harness's child just before it starts the CLI (it defines `hook`,
@@ -341,7 +341,6 @@ def test_crash_safety_export_killed_file_export_leaves_the_previous_files(tmp_pa
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("slow_selected")
 def test_crash_safety_export_every_hook_and_many_timed_kills_of_a_file_export(tmp_path, file_baselines) -> None:
     seen: dict[str, int] = {}
     batches = [["staging", "written", "swap", "between_renames", "after_swap"],
@@ -513,7 +512,6 @@ def test_crash_safety_export_killed_push_never_files_twice(roundup_server, tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("slow_selected")
 def test_crash_safety_export_every_hook_and_many_timed_kills_of_a_push(roundup_server, tmp_path, push_seconds) -> None:
     """Every hook in the update part (K <= 10) and the create part, then kills spread over a whole push."""
     batches = [["before_record:4", "in_commit:7", "after_record:10", "before_record:11", "in_commit:45", "after_record:35"],

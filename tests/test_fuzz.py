@@ -136,15 +136,8 @@ def _mutate_xlsx(rng: random.Random, data: bytes) -> bytes | None:
     return out.getvalue()
 
 
-@pytest.fixture
-def slow_selected(request) -> None:
-    expression = request.config.getoption("markexpr") or ""
-    if "slow" not in expression or "not slow" in expression:
-        pytest.skip("long run: select it with pytest -m slow")
-
-
 @pytest.mark.slow
-def test_fuzz_for_a_bounded_time(slow_selected, tmp_path) -> None:
+def test_fuzz_for_a_bounded_time(tmp_path) -> None:
     seconds = float(os.environ.get("FUZZ_SECONDS", "60"))
     seed = int(os.environ.get("FUZZ_SEED", str(time.time_ns() % 2**32)))
     crash_dir = Path(os.environ.get("FUZZ_CRASH_DIR", str(tmp_path)))

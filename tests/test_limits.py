@@ -257,15 +257,8 @@ def test_limits_a_bad_labels_cell_is_quoted_short_and_on_one_line() -> None:
     assert line == 3 and "\n" not in reason and len(reason) < 120
 
 
-@pytest.fixture
-def slow_selected(request) -> None:
-    expression = request.config.getoption("markexpr") or ""
-    if "slow" not in expression or "not slow" in expression:
-        pytest.skip("long run: select it with pytest -m slow")
-
-
 @pytest.mark.slow
-def test_limits_worst_case_reader_memory_at_the_size_limit(slow_selected, tmp_path) -> None:
+def test_limits_worst_case_reader_memory_at_the_size_limit(tmp_path) -> None:
     """A 250 MB file of realistic rows is refused at the row limit; the reader stays under 1.2 GB."""
     path = tmp_path / "big.csv"
     line = b"123456,The courier was late again and the operator was rude to me on the phone,7,2026-05-01\n"
