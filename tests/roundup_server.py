@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,3 +90,19 @@ def start_roundup(folder: Path) -> RoundupServer:
     thread = threading.Thread(target=httpd.serve_forever, name="roundup-test-server", daemon=True)
     thread.start()
     return RoundupServer(base, home, ADMIN, PASSWORD, httpd, thread)
+
+
+@contextmanager
+def running_roundup(folder: Path) -> Iterator[RoundupServer]:
+    """A Roundup tracker served from ``folder`` for the block (the test is skipped when roundup cannot be imported)."""
+    import pytest
+
+    try:
+        import roundup.cgi.wsgi_handler  # noqa: F401
+    except ImportError as error:  # pragma: no cover - roundup is in the test extra
+        pytest.skip(f"roundup cannot be imported ({error}); install the test extra: pip install -e '.[test]'")
+    server = start_roundup(folder)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -67,7 +67,7 @@ from analyzer.cli import app
 from analyzer.export.issues import fingerprint_of
 from analyzer.export.ledger import Entry, Ledger
 
-from .roundup_server import RoundupServer
+from .roundup_server import RoundupServer, running_roundup
 from .test_crash_safety import CHILD, _snapshot
 from .test_export_issues import make_issues, write_analysis
 
@@ -357,15 +357,8 @@ def test_crash_safety_export_every_hook_and_many_timed_kills_of_a_file_export(tm
 
 @pytest.fixture(scope="module")
 def roundup_server(tmp_path_factory):
-    try:
-        import roundup.cgi.wsgi_handler  # noqa: F401
-    except ImportError as error:  # pragma: no cover - roundup is in the test extra
-        pytest.skip(f"roundup cannot be imported ({error}); install the test extra: pip install -e '.[test]'")
-    from .roundup_server import start_roundup
-
-    server = start_roundup(tmp_path_factory.mktemp("roundup-crash"))
-    yield server
-    server.stop()
+    with running_roundup(tmp_path_factory.mktemp("roundup-crash")) as server:
+        yield server
 
 
 _prefixes = itertools.count()

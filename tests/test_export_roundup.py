@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.export.ledger import Ledger
 
-from .roundup_server import RoundupServer, free_port
+from .roundup_server import RoundupServer, free_port, running_roundup
 from .test_export_issues import SAMPLE_ISSUES, write_analysis
 
 runner = CliRunner()
@@ -21,15 +21,8 @@ runner = CliRunner()
 
 @pytest.fixture(scope="session")
 def roundup(tmp_path_factory):
-    try:
-        import roundup.cgi.wsgi_handler  # noqa: F401
-    except ImportError as error:  # pragma: no cover - roundup is in the test extra
-        pytest.skip(f"roundup cannot be imported ({error}); install the test extra: pip install -e '.[test]'")
-    from .roundup_server import start_roundup
-
-    server = start_roundup(tmp_path_factory.mktemp("roundup"))
-    yield server
-    server.stop()
+    with running_roundup(tmp_path_factory.mktemp("roundup")) as server:
+        yield server
 
 
 def _issues(prefix: str) -> list[dict]:
