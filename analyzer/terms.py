@@ -38,8 +38,8 @@ def terms(text: str, lang: str) -> list[str]:
         >>> terms("The courier did not call, sadly", "en")
         ['courier', 'call', 'sad', 'not call']
     """
-    found = [phrase_terms(run, lang) for run in content_runs(text, lang)]
-    return [t for run in found for t, s in run if " " not in t] + [t for run in found for t, s in run if " " in t]
+    found = [term for run in content_runs(text, lang) for term, _ in phrase_terms(run, lang)]
+    return [t for t in found if " " not in t] + [t for t in found if " " in t]
 
 
 def _identity(items: list[str]) -> list[str]:
