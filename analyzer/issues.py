@@ -60,7 +60,7 @@ from analyzer.clustering import group
 from analyzer.complaints import FILLER, GROUP_OF_KIND, feedback_kind
 from analyzer.phrases import Background, key_phrases, title
 from analyzer.reporter import NullReporter, Reporter
-from analyzer.store import ACTIVE, IGNORED, MERGED, CatalogIssue, IssueRun
+from analyzer.store import ACTIVE, IGNORED, MERGED, CatalogIssue, IssueRun, fingerprint_code
 from analyzer.terms import TermSpace, similarity
 from analyzer.trend import period_trend, run_trend
 
@@ -143,16 +143,6 @@ def new_issue_id(touchpoint: str, kind: str, fingerprint: dict[str, float], take
         if candidate not in taken:
             return candidate
     raise RuntimeError("no free issue id")  # 50 windows of a sha256 all taken: cannot happen in practice
-
-
-def fingerprint_code(issue_id: str) -> str:
-    """The stable fingerprint tickets carry: ``cfp-`` and 12 hex digits of the id's sha256.
-
-    Example:
-        >>> fingerprint_code("LOG-JNS6")
-        'cfp-607c05acf6af'
-    """
-    return "cfp-" + hashlib.sha256(f"issue:{issue_id}".encode()).hexdigest()[:12]
 
 
 def other_id(touchpoint: str, kind: str) -> str:

@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -86,6 +87,17 @@ CREATE TABLE IF NOT EXISTS events (
     run_id INTEGER
 );
 """
+
+
+
+def fingerprint_code(issue_id: str) -> str:
+    """The stable fingerprint of an issue, which tickets carry: ``cfp-`` and 12 hex digits of the id's sha256.
+
+    Example:
+        >>> fingerprint_code("LOG-JNS6")
+        'cfp-607c05acf6af'
+    """
+    return "cfp-" + hashlib.sha256(f"issue:{issue_id}".encode()).hexdigest()[:12]
 
 
 @dataclass

@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ExportError, UsageError
+from analyzer.store import fingerprint_code as fingerprint_of  # an issue that came without one gets the analysis's own
 
 ISSUES_FILE = "issues.json"
 SUMMARY_FILE = "summary.json"
@@ -41,16 +41,6 @@ class NotAnAnalysisFolder(ExportError):
 
 class BadIssuesFile(ExportError):
     """``issues.json`` or ``summary.json`` cannot be read as the analysis wrote it."""
-
-
-def fingerprint_of(issue_id: str) -> str:
-    """The fingerprint of an issue that came without one: ``cfp-`` and 12 hex digits of sha256.
-
-    Example:
-        >>> fingerprint_of("LOG-K2Q7")
-        'cfp-80a62562ff1d'
-    """
-    return "cfp-" + hashlib.sha256(("issue:" + issue_id).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
