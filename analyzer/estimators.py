@@ -43,10 +43,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from analyzer.errors import ModelError
 from analyzer.features import TfidfFeatures, as_frame
+from analyzer.taxonomy import DEFAULT_SCORES
 
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 MIN_EXAMPLES = 3  # a touchpoint or sentiment needs this many examples to be learned
-DEFAULT_SCORES = {"negative": -1.0, "neutral": 0.0, "positive": 1.0, "conflict": 0.0}
 
 
 def _calibrated_svm(C: float, smaller_side: int, random_state: int) -> CalibratedClassifierCV:
@@ -267,9 +267,7 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _make(self, y: np.ndarray) -> CalibratedClassifierCV:
-        smallest = int(pd.Series(y).value_counts().min())
-        folds = StratifiedKFold(n_splits=max(2, min(3, smallest)), shuffle=True, random_state=self.random_state)
-        return CalibratedClassifierCV(LinearSVC(C=self.C, random_state=self.random_state), method="sigmoid", cv=folds, ensemble=False)
+        return _calibrated_svm(self.C, int(pd.Series(y).value_counts().min()), self.random_state)
 
     def predict_proba(self, X: object) -> np.ndarray:
         """Calibrated probability of each sentiment (columns in ``classes_`` order)."""
