@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,10 @@ from typer.core import TyperGroup
 
 from analyzer import __version__
 from analyzer.commandline import Debug, Quiet, err_console, reported
+from analyzer.config import AnalysisConfig
+
+# The run options' defaults are the library's (AnalysisConfig), shown in --help.
+_DEFAULT = {f.name: f.default for f in dataclasses.fields(AnalysisConfig)}
 
 EXAMPLES = """
 \b
@@ -138,24 +143,24 @@ def run(
     nps_col: Annotated[str | None, typer.Option("--nps-col", help="Column holding 0-10 NPS answers. Default: guessed.")] = None,
     respondent_col: Annotated[str | None, typer.Option("--respondent-col", help="Column holding respondent ids. Default: guessed.")] = None,
     channel_col: Annotated[str | None, typer.Option("--channel-col", help="Column holding the channel. Default: guessed.")] = None,
-    languages: Annotated[str, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language identifier may answer.")] = "en,ru,ro,el,fa,kk",
+    languages: Annotated[str, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language identifier may answer.")] = ",".join(_DEFAULT["languages"]),
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep e-mails, phone numbers, card numbers and IBANs in the outputs.")] = False,
-    max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = 20_000,
+    max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = _DEFAULT["max_field_chars"],
     model: Annotated[Path | None, typer.Option("--model", "-m", help="Trained model folder (from analyze train). Default: the shipped model in models/default.")] = None,
-    max_issues: Annotated[int, typer.Option("--max-issues", help="At most this many named issues (and praise groups); smaller ones fold into 'other'.")] = 25,
-    min_size: Annotated[int, typer.Option("--min-size", help="An issue needs at least this many distinct comments.")] = 3,
+    max_issues: Annotated[int, typer.Option("--max-issues", help="At most this many named issues (and praise groups); smaller ones fold into 'other'.")] = _DEFAULT["max_issues"],
+    min_size: Annotated[int, typer.Option("--min-size", help="An issue needs at least this many distinct comments.")] = _DEFAULT["min_issue_size"],
     store: StorePath = None,
     nps: Annotated[Path | None, typer.Option("--nps", help="Separate NPS answers file (respondent id + 0-10 score), joined to comments on respondent id.")] = None,
     nps_respondent_col: Annotated[str | None, typer.Option("--nps-respondent-col", help="Respondent id column of the --nps file. Default: guessed.")] = None,
     nps_score_col: Annotated[str | None, typer.Option("--nps-score-col", help="Score column of the --nps file. Default: guessed.")] = None,
     nps_date_col: Annotated[str | None, typer.Option("--nps-date-col", help="Date column of the --nps file. Default: guessed.")] = None,
-    max_input_mb: Annotated[float, typer.Option("--max-input-mb", help="Refuse input files larger than this (megabytes); a safety limit.")] = 256,
-    min_mentions: Annotated[int, typer.Option("--min-mentions", help="An NPS driver needs this many respondents mentioning it for a number; fewer show as 'not enough data'.")] = 30,
+    max_input_mb: Annotated[float, typer.Option("--max-input-mb", help="Refuse input files larger than this (megabytes); a safety limit.")] = _DEFAULT["max_input_mb"],
+    min_mentions: Annotated[int, typer.Option("--min-mentions", help="An NPS driver needs this many respondents mentioning it for a number; fewer show as 'not enough data'.")] = _DEFAULT["min_mentions"],
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Analyse a comments file and write the results to an output folder."""
-    from analyzer.config import AnalysisConfig, ColumnChoice
+    from analyzer.config import ColumnChoice
     from analyzer.console import RichReporter, print_summary
     from analyzer.outputs import check_formats, ensure_writable, write_outputs
     from analyzer.pipeline import analyze, remember
