@@ -126,7 +126,7 @@ def resolve_connection(
         raise UsageError(f"--url: {family} needs the tracker's URL (or set {env['url']}), e.g. --url https://example.atlassian.net")
     base = check_url(base)
     who = pick("user", user) if "user" in env else None
-    secret = token or (environ.get(env["token"], "").strip() or None)
+    secret = pick("token", token)
     if not secret and need_token and keyring_get is not None:
         secret = keyring_get(family)
     if need_token:

@@ -149,6 +149,17 @@ class PushFailed(ExportError):
         self.report = report
 
 
+def _unsent(ticket: Ticket, sent: set[str] | list[str]) -> list[str]:
+    """The ticket's quotes not sent before (``sent``: digests of the quotes already sent)."""
+    sent = set(sent)
+    return [q for q in ticket.quotes if quote_hash(q) not in sent]
+
+
+def _unchanged(entry: Entry, ticket: Ticket) -> bool:
+    """Whether the ticket holds nothing new since the ledger's entry: the same figures and no new quote."""
+    return entry.sent_state == ticket.state() and not _unsent(ticket, entry.sent_quotes)
+
+
 def _entry(tracker: Tracker, ticket: Ticket, key: str, url: str | None, quotes: set[str]) -> Entry:
     return Entry(tracker.family, tracker.destination, ticket.fingerprint, ticket.issue.issue_id, key, url,
                  ticket.state(), sorted(quotes | set(ticket.quote_hashes())))
@@ -207,7 +218,7 @@ def _push(tickets: Sequence[Ticket], tracker: Tracker, ledger: Ledger, *, dry_ru
     def update(ticket: Ticket, where: Found, previous: dict[str, Any] | None, sent: set[str], action: str) -> TrackerError | None:
         """Send the update; record it, or the per-issue failure; return a refusal of the tracker for the caller to judge."""
         try:
-            tracker.update(where, ticket, previous, [q for q in ticket.quotes if quote_hash(q) not in sent])
+            tracker.update(where, ticket, previous, _unsent(ticket, sent))
         except TrackerError as error:
             return error
         ledger.record(_entry(tracker, ticket, where.key, where.url, sent), action)
@@ -228,8 +239,7 @@ def _push(tickets: Sequence[Ticket], tracker: Tracker, ledger: Ledger, *, dry_ru
         else:
             to_create.append(ticket)
             continue
-        new_quotes = [q for q in ticket.quotes if quote_hash(q) not in sent]
-        if entry is not None and entry.sent_state == ticket.state() and not new_quotes:
+        if entry is not None and _unchanged(entry, ticket):
             outcomes[ticket.fingerprint] = Outcome(ticket, "unchanged", where.key, where.url)
             continue
         if dry_run:
@@ -303,7 +313,6 @@ def ledger_plan(tickets: Sequence[Ticket], ledger: Ledger, family: str, destinat
         if entry is None:
             report.outcomes.append(Outcome(ticket, "would create"))
             continue
-        new_quotes = [q for q in ticket.quotes if quote_hash(q) not in set(entry.sent_quotes)]
-        action = "unchanged" if entry.sent_state == ticket.state() and not new_quotes else "would update"
+        action = "unchanged" if _unchanged(entry, ticket) else "would update"
         report.outcomes.append(Outcome(ticket, action, entry.ticket_key, entry.ticket_url))
     return report
