@@ -19,12 +19,12 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from analyzer.errors import UsageError
-from analyzer.export.http import HttpClient, TrackerRejected
-from analyzer.export.push import Created, Failed, Found, Tracker
+from analyzer.export.http import HttpClient
+from analyzer.export.push import Created, Found, Tracker
 from analyzer.export.tickets import MARKER_RE, Ticket, render_markdown, slug_label, ticket_blocks, update_blocks
 
 STATIC_LABEL = "complaint-analyzer"
@@ -103,16 +103,11 @@ class GitHubTracker(Tracker):
             url, params = response.links.get("next", {}).get("url"), None
         return {fp: value for fp, (_, value) in found.items()}
 
-    def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
-        """Create one issue at a time (the client keeps a second between creates)."""
-        for ticket in tickets:
-            try:
-                data = self.client.send_json("POST", f"repos/{self.repo}/issues", github_payload(ticket), safe=False,
-                                             what=f"create of {ticket.issue.issue_id}")
-            except TrackerRejected as error:
-                yield [Failed(ticket, str(error))]
-                continue
-            yield [Created(ticket, f"#{data['number']}", data.get("html_url"))]
+    def create_one(self, ticket: Ticket) -> Created:
+        """Create one issue (the client keeps a second between creates)."""
+        data = self.client.send_json("POST", f"repos/{self.repo}/issues", github_payload(ticket), safe=False,
+                                     what=f"create of {ticket.issue.issue_id}")
+        return Created(ticket, f"#{data['number']}", data.get("html_url"))
 
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
         """Comment with the new figures and quotes."""

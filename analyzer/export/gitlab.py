@@ -13,14 +13,14 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from analyzer.errors import UsageError
 from analyzer.export.github import priority_label
-from analyzer.export.http import HttpClient, TrackerRejected
-from analyzer.export.push import Created, Failed, Found, Tracker
+from analyzer.export.http import HttpClient
+from analyzer.export.push import Created, Found, Tracker
 from analyzer.export.tickets import Ticket, render_markdown, ticket_blocks, update_blocks
 
 
@@ -74,16 +74,11 @@ class GitLabTracker(Tracker):
                 found[ticket.fingerprint] = Found(f"#{first['iid']}", first.get("web_url"))
         return found
 
-    def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
-        """Create one issue at a time."""
-        for ticket in tickets:
-            try:
-                data = self.client.send_json("POST", f"{self.path}/issues", gitlab_payload(ticket), safe=False,
-                                             what=f"create of {ticket.issue.issue_id}")
-            except TrackerRejected as error:
-                yield [Failed(ticket, str(error))]
-                continue
-            yield [Created(ticket, f"#{data['iid']}", data.get("web_url"))]
+    def create_one(self, ticket: Ticket) -> Created:
+        """Create one issue."""
+        data = self.client.send_json("POST", f"{self.path}/issues", gitlab_payload(ticket), safe=False,
+                                     what=f"create of {ticket.issue.issue_id}")
+        return Created(ticket, f"#{data['iid']}", data.get("web_url"))
 
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
         """Add a note with the new figures and quotes."""

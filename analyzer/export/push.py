@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.errors import ExportError
-from analyzer.export.http import TrackerError
+from analyzer.export.http import TrackerError, TrackerRejected
 from analyzer.export.ledger import Entry, Ledger
 from analyzer.export.tickets import Ticket, quote_hash
 from analyzer.reporter import NullReporter, Reporter
@@ -71,7 +71,7 @@ class Failed:
 
 
 class Tracker(ABC):
-    """What a tracker client provides; each tracker module implements the three methods.
+    """What a tracker client provides: each tracker module implements find, update and create_one (or create, for bulk).
 
     Attributes:
         family: the ledger's tracker name (``jira``, ``github``, ...).
@@ -87,9 +87,23 @@ class Tracker(ABC):
     def find(self, tickets: Sequence[Ticket]) -> dict[str, Found]:
         """Search the tracker for the tickets' fingerprints; return the ones found, by fingerprint."""
 
-    @abstractmethod
     def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
-        """Create the tickets, yielding the results of each answer of the tracker (one ticket, or one bulk chunk) as it comes."""
+        """Create the tickets, yielding the results of each answer of the tracker (one ticket, or one bulk chunk) as it comes.
+
+        This one creates them one at a time with :meth:`create_one`; a refusal of one ticket fails that ticket only.
+        Trackers with a bulk endpoint override it.
+        """
+        for ticket in tickets:
+            try:
+                created = self.create_one(ticket)
+            except TrackerRejected as error:
+                yield [Failed(ticket, str(error))]
+                continue
+            yield [created]
+
+    def create_one(self, ticket: Ticket) -> Created:
+        """Create one ticket (for :meth:`create`)."""
+        raise NotImplementedError(f"{type(self).__name__} creates tickets with its own create()")
 
     @abstractmethod
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:

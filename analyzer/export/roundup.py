@@ -20,12 +20,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from analyzer.export.http import HttpClient, TrackerRejected
-from analyzer.export.push import Created, Failed, Found, Tracker
+from analyzer.export.push import Created, Found, Tracker
 from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket, render_plain, ticket_blocks, update_blocks
 
 PAGE = 500
@@ -124,20 +124,15 @@ class RoundupTracker(Tracker):
         data = self.client.send_json("POST", "rest/data/msg", {"content": content, "author": self._author_id()}, safe=False, what=what)
         return str(data["data"]["id"])
 
-    def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
-        """Create the keywords, the first message and the issue, one ticket at a time."""
-        for ticket in tickets:
-            payload = roundup_payload(ticket)
-            try:
-                keywords = self._keyword_ids(payload["issue"]["keyword"])
-                message = self._message(payload["msg"]["content"], f"message for {ticket.issue.issue_id}")
-                issue = {**payload["issue"], "keyword": keywords, "messages": [message]}
-                data = self.client.send_json("POST", "rest/data/issue", issue, safe=False, what=f"create of {ticket.issue.issue_id}")
-            except TrackerRejected as error:
-                yield [Failed(ticket, str(error))]
-                continue
-            number = str(data["data"]["id"])
-            yield [Created(ticket, f"issue{number}", self._url(number))]
+    def create_one(self, ticket: Ticket) -> Created:
+        """Create the keywords, the first message and the issue."""
+        payload = roundup_payload(ticket)
+        keywords = self._keyword_ids(payload["issue"]["keyword"])
+        message = self._message(payload["msg"]["content"], f"message for {ticket.issue.issue_id}")
+        issue = {**payload["issue"], "keyword": keywords, "messages": [message]}
+        data = self.client.send_json("POST", "rest/data/issue", issue, safe=False, what=f"create of {ticket.issue.issue_id}")
+        number = str(data["data"]["id"])
+        return Created(ticket, f"issue{number}", self._url(number))
 
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
         """Add a message with the new figures and quotes to the issue."""

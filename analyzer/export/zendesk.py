@@ -15,11 +15,11 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from analyzer.export.http import HttpClient, TrackerRejected
-from analyzer.export.push import Created, Failed, Found, Tracker
+from analyzer.export.http import HttpClient
+from analyzer.export.push import Created, Found, Tracker
 from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket, render_plain, ticket_blocks, update_blocks
 
 CREATE_MANY_SIZE = 100
@@ -60,17 +60,12 @@ class ZendeskTracker(Tracker):
                 found[ticket.fingerprint] = Found(str(first["id"]), f"{self.client.base_url}/agent/tickets/{first['id']}")
         return found
 
-    def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
-        """Create one ticket at a time (``create_many`` is an asynchronous job that confirms nothing at once)."""
-        for ticket in tickets:
-            try:
-                data = self.client.send_json("POST", "api/v2/tickets.json", zendesk_payload(ticket), safe=False,
-                                             what=f"create of {ticket.issue.issue_id}")
-            except TrackerRejected as error:
-                yield [Failed(ticket, str(error))]
-                continue
-            number = data["ticket"]["id"]
-            yield [Created(ticket, str(number), f"{self.client.base_url}/agent/tickets/{number}")]
+    def create_one(self, ticket: Ticket) -> Created:
+        """Create one ticket (one at a time: ``create_many`` is an asynchronous job that confirms nothing at once)."""
+        data = self.client.send_json("POST", "api/v2/tickets.json", zendesk_payload(ticket), safe=False,
+                                     what=f"create of {ticket.issue.issue_id}")
+        number = data["ticket"]["id"]
+        return Created(ticket, str(number), f"{self.client.base_url}/agent/tickets/{number}")
 
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
         """Add a private comment with the new figures and quotes."""
