@@ -250,10 +250,10 @@ class JiraTracker(Tracker):
 
     def create(self, tickets: Sequence[Ticket]) -> Iterator[list[Created | Failed]]:
         """Bulk-create in chunks of 50; yields the confirmed tickets and per-issue failures of each chunk as it is answered."""
-        for start in range(0, len(tickets), BULK_SIZE):
-            chunk = list(tickets[start:start + BULK_SIZE])
-            body = {"issueUpdates": [jira_payload(t, project=self.project, issue_type=self.issue_type, version=self.version) for t in chunk]}
-            chunk_no = f"chunk {start // BULK_SIZE + 1} of {(len(tickets) + BULK_SIZE - 1) // BULK_SIZE}"
+        bodies = jira_bulk_payloads(tickets, project=self.project, issue_type=self.issue_type, version=self.version)
+        for number, body in enumerate(bodies):
+            chunk = list(tickets[number * BULK_SIZE:(number + 1) * BULK_SIZE])
+            chunk_no = f"chunk {number + 1} of {len(bodies)}"
             response = self.client.request("POST", f"rest/api/{self.version}/issue/bulk", json=body, ok=(400,), safe=False,
                                            what=f"bulk create of {len(chunk)} issues ({chunk_no})")
             try:
