@@ -517,9 +517,12 @@ def render_plain(blocks: Iterable[Block]) -> str:
         elif isinstance(block, Facts):
             parts.append("\n".join(f"{label}: {value}" for label, value in block.items))
         elif isinstance(block, Quotes):
-            parts.append("\n".join(f'- "{q}"' for q in block.items))
-    text = "\n\n".join(parts)
-    return re.sub(r":\n\n(- \")", r":\n\1", text)
+            quotes = "\n".join(f'- "{q}"' for q in block.items)
+            if parts and parts[-1].endswith(":") and quotes:  # a list follows its heading without a blank line
+                parts[-1] += "\n" + quotes
+            else:
+                parts.append(quotes)
+    return "\n\n".join(parts)
 
 
 _WIKI_SPECIAL = re.compile(r"([\\{}\[\]|*_^~+!#])")
