@@ -522,7 +522,7 @@ def _read_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> RawTabl
     offset = 1 if text.startswith("\ufeff") else 0
     head = text[offset : offset + 4096]
     first = offset + len(head) - len(head.lstrip())
-    records: list[tuple[int, object, str]] = []
+    records: list[tuple[int, object, str | None]] = []
     blank = 0
     array_document = text.startswith("[", first)
     # Records of an array are located by item number, JSON Lines by line number.
@@ -537,12 +537,7 @@ def _read_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> RawTabl
         if not isinstance(array, list):
             raise UnsupportedFormat(f"{name}: the JSON is not an array of objects; accepted: JSON Lines or an array of objects")
         _check_shape(name, len(array), 1, limits)
-        for n, item in enumerate(array, start=1):
-            try:
-                raw = json.dumps(item, ensure_ascii=False)[:200]
-            except (RecursionError, ValueError) as exc:
-                item, raw = exc, ""
-            records.append((n, item, raw))
+        records.extend((n, item, None) for n, item in enumerate(array, start=1))  # a preview is made for rejects only
     else:
         # JSON Lines are separated by \n alone: U+2028, U+0085 and the like may stand unescaped inside a JSON string.
         n = 0
@@ -573,18 +568,27 @@ def _read_json(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> RawTabl
     lines: list[int] = []
     rejects: list[tuple[int, str, str, list[str | None]]] = []
     for n, item, raw in records:
-        if isinstance(item, dict) and _depth_over(item, limits.max_json_depth):
-            item = RecursionError()
-        if isinstance(item, Exception):
-            rejects.append((n, "bad_json", f"not valid JSON ({_json_problem(item)}); accepted: {accepted}", [raw]))
-        elif not isinstance(item, dict):
-            rejects.append((n, "bad_json", f"a JSON {_json_type(item)} where an object was expected; accepted: {accepted}", [raw]))
-        else:
+        problem = RecursionError() if isinstance(item, dict) and _depth_over(item, limits.max_json_depth) else item
+        if isinstance(item, dict) and problem is item:
             rows.append([to_cell(item.get(key)) for key in keys])
             lines.append(n)
+            continue
+        raw = _json_preview(item) if raw is None else raw
+        if isinstance(problem, Exception):
+            rejects.append((n, "bad_json", f"not valid JSON ({_json_problem(problem)}); accepted: {accepted}", [raw]))
+        else:
+            rejects.append((n, "bad_json", f"a JSON {_json_type(item)} where an object was expected; accepted: {accepted}", [raw]))
     if columns:
         notes.insert(0, f"columns from JSON keys: {', '.join(columns)}")
     return RawTable(columns, rows, lines, rejects, "jsonl", blank_lines=blank, notes=notes)
+
+
+def _json_preview(item: object) -> str:
+    """The first 200 characters of an array item as JSON, for rejects.csv."""
+    try:
+        return json.dumps(item, ensure_ascii=False)[:200]
+    except (RecursionError, ValueError):
+        return ""
 
 
 def _json_type(value: object) -> str:
