@@ -143,7 +143,8 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _show(value: str) -> str:
+def show(value: str) -> str:
+    """A cell as error messages quote it: on one line, cut to 40 characters."""
     value = value.replace("\n", " ")
     return value if len(value) <= _SHOW_CHARS else value[: _SHOW_CHARS - 1] + "…"
 
@@ -183,19 +184,24 @@ def _check_rows(table: RawTable, mapping: ColumnMapping, config: AnalysisConfig)
             S.SOURCE_LINE: pd.array([table.lines[r] for r in keep], dtype="int64"),
             S.RAW_TEXT: pd.array([texts[r] for r in keep], dtype="string"),
             S.DATE: dates.iloc[keep].reset_index(drop=True) if len(keep) else pd.Series([], dtype="datetime64[ns]"),
-            S.CHANNEL: pd.array([_blank_to_none(channel[r]) for r in keep], dtype="string"),
-            S.RESPONDENT_ID: pd.array([_blank_to_none(respondent[r]) for r in keep], dtype="string"),
+            S.CHANNEL: pd.array([blank_to_none(channel[r]) for r in keep], dtype="string"),
+            S.RESPONDENT_ID: pd.array([blank_to_none(respondent[r]) for r in keep], dtype="string"),
             S.NPS_SCORE: pd.array([scores[r] for r in keep], dtype="Int64"),
         }
     )
-    reject_rows = [
-        (table.lines[r], problems[r][0][0], problems[r][0][1], "; ".join(reason for _, _, reason in problems[r]), table.rows[r])
-        for r in range(n)
-        if not ok[r]
-    ]
-    reject_rows += [(line, "", kind, reason, cells_) for line, kind, reason, cells_ in table.rejects]
-    reject_rows.sort(key=lambda item: item[0])
-    return comments, rejects_frame(reject_rows, table.columns, limit)
+    return comments, table_rejects(table, problems, limit)
+
+
+def table_rejects(table: RawTable, problems: list[list[tuple[str, str, str]]], limit: int = AnalysisConfig().max_field_chars) -> pd.DataFrame:
+    """The rejects table of a read file: the reader's own rejects and every row with problems, in line order.
+
+    ``problems[r]`` holds row r's ``(column, problem, reason)`` triples; the first names the column and problem.
+    """
+    rows = [(table.lines[r], found[0][0], found[0][1], "; ".join(reason for _, _, reason in found), table.rows[r])
+            for r, found in enumerate(problems) if found]
+    rows += [(line, "", kind, reason, cells) for line, kind, reason, cells in table.rejects]
+    rows.sort(key=lambda item: item[0])
+    return rejects_frame(rows, table.columns, limit)
 
 
 def _cut(value: str | None, limit: int) -> str | None:
@@ -239,7 +245,8 @@ def rejects_frame(rows: list[tuple[int, str, str, str, list[str | None]]], colum
     return frame
 
 
-def _blank_to_none(value: str | None) -> str | None:
+def blank_to_none(value: str | None) -> str | None:
+    """The stripped cell, or None when it is missing or blank."""
     if value is None:
         return None
     value = value.strip()
@@ -249,7 +256,7 @@ def _blank_to_none(value: str | None) -> str | None:
 def _parse_scores(values: list[str | None], column: str | None, problems: list[list[tuple[str, str, str]]]) -> list[int | None]:
     scores: list[int | None] = []
     for r, raw in enumerate(values):
-        value = _blank_to_none(raw)
+        value = blank_to_none(raw)
         if value is None or column is None:
             scores.append(None)
             continue
@@ -259,7 +266,7 @@ def _parse_scores(values: list[str | None], column: str | None, problems: list[l
             number = float("nan")
         if number != number or not number.is_integer() or not 0 <= number <= 10:
             what = "is not a whole number" if number != number or not number.is_integer() else "is outside 0-10"
-            problems[r].append((column, "bad_nps", f"{column} '{_show(value)}' {what}; accepted: whole numbers 0 to 10, or empty"))
+            problems[r].append((column, "bad_nps", f"{column} '{show(value)}' {what}; accepted: whole numbers 0 to 10, or empty"))
             scores.append(None)
         else:
             scores.append(int(number))
@@ -314,7 +321,7 @@ def _parse_dates(values: list[str | None], column: str | None, problems: list[li
         for r in parsed.index[present & parsed.isna()]:
             what = (f"is outside the dates that can be analysed ({_FIRST_DAY.date()} to {_LAST_DAY.date()})" if out_of_range[r]
                     else "is not a date")
-            problems[r].append((column, "bad_date", f"{column} '{_show(str(series[r]))}' {what}; {DATE_HELP}"))
+            problems[r].append((column, "bad_date", f"{column} '{show(str(series[r]))}' {what}; {DATE_HELP}"))
     return parsed
 
 
@@ -330,13 +337,13 @@ def _assign_ids(
     first_line: dict[str, int] = {}
     generated: Counter[str] = Counter()
     for r, raw in enumerate(given):
-        value = _blank_to_none(raw)
+        value = blank_to_none(raw)
         if value is None:
             digest = hashlib.blake2b("\x1f".join(c or "" for c in table.rows[r]).encode("utf-8"), digest_size=6).hexdigest()
             generated[digest] += 1
             value = f"c{digest}" + (f"-{generated[digest]}" if generated[digest] > 1 else "")
         elif value in first_line:
-            problems[r].append((column or "", "duplicate_id", f"{column} '{_show(value)}' repeats the id on line {first_line[value]}; ids must be unique"))
+            problems[r].append((column or "", "duplicate_id", f"{column} '{show(value)}' repeats the id on line {first_line[value]}; ids must be unique"))
         if value not in first_line:
             first_line[value] = table.lines[r]
         ids.append(value)

@@ -48,7 +48,7 @@ from analyzer import schema as S
 from analyzer.columns import map_columns
 from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError
-from analyzer.ingest import DATE_HELP, parse_dates, rejects_frame, table_from_frame
+from analyzer.ingest import DATE_HELP, blank_to_none, parse_dates, rejects_frame, show, table_from_frame, table_rejects
 from analyzer.prepare import nps_group
 from analyzer.readers import RawTable, read_table
 from analyzer.reporter import NullReporter, Reporter
@@ -58,7 +58,6 @@ ANSWER_OPTIONS = {"respondent": "--nps-respondent-col", "nps": "--nps-score-col"
 ANSWER_LINE = "answer_line"
 # Extra columns of the unmatched and conflicts tables, after the rejects columns.
 UNMATCHED_COLUMNS = [S.REJECT_LINE, S.REJECT_COLUMN, S.REJECT_PROBLEM, S.REJECT_REASON, S.RESPONDENT_ID, S.COMMENT_ID]
-_SHOW_CHARS = 40
 _LIST_AT_MOST = 5
 
 
@@ -281,10 +280,10 @@ def join(comments: pd.DataFrame, answers: Answers, *, reporter: Reporter | None 
         cid, score = str(comment_ids[i]), own.iat[i]
         fate = f"its own score {score} is used" if not pd.isna(score) else "it is analysed but not in the NPS base"
         if has_id.iat[i]:
-            reason = f"respondent_id '{_show(rid.iat[i])}' of comment '{_show(cid)}' matches no answer in {answers.source}; {fate}"
+            reason = f"respondent_id '{show(rid.iat[i])}' of comment '{show(cid)}' matches no answer in {answers.source}; {fate}"
             unmatched_rows.append((lines[i], S.RESPONDENT_ID, "no_answer", reason, rid.iat[i], cid))
         else:
-            reason = f"comment '{_show(cid)}' has no respondent id, so it cannot be joined to an answer; {fate}"
+            reason = f"comment '{show(cid)}' has no respondent id, so it cannot be joined to an answer; {fate}"
             unmatched_rows.append((lines[i], S.RESPONDENT_ID, "no_respondent", reason, None, cid))
 
     conflict_rows = []
@@ -292,7 +291,7 @@ def join(comments: pd.DataFrame, answers: Answers, *, reporter: Reporter | None 
     disagree = matched & own.notna() & (own != answer_of.astype("Int64")).fillna(False)
     for i in np.flatnonzero(disagree.to_numpy()).tolist():
         cid = str(comment_ids[i])
-        reason = (f"comment '{_show(cid)}' has score {own.iat[i]} but {answers.source} gives respondent '{_show(rid.iat[i])}' "
+        reason = (f"comment '{show(cid)}' has score {own.iat[i]} but {answers.source} gives respondent '{show(rid.iat[i])}' "
                   f"{answer_of.iat[i]}; the answers file wins")
         conflict_rows.append((lines[i], S.NPS_SCORE, "nps_disagrees", reason, rid.iat[i], cid))
 
@@ -350,7 +349,7 @@ def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool
     ids: list[str | None] = []
     scores: list[int | None] = []
     for r, row in enumerate(table.rows):
-        rid = _blank_to_none(row[index[rcol]])
+        rid = blank_to_none(row[index[rcol]])
         if rid is None:
             problems[r].append((rcol, "missing_respondent", f"{rcol} is empty; every answer needs the respondent id its comments carry"))
         ids.append(rid)
@@ -363,7 +362,7 @@ def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool
         dates = parse_dates(raw)
         present = raw.str.strip().fillna("") != ""
         for r in dates.index[present & dates.isna()]:
-            problems[r].append((dcol, "bad_date", f"{dcol} '{_show(str(raw[r]))}' is not a date; {DATE_HELP}"))
+            problems[r].append((dcol, "bad_date", f"{dcol} '{show(str(raw[r]))}' is not a date; {DATE_HELP}"))
     else:
         dates = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     keep = [r for r in range(n) if not problems[r]]
@@ -382,14 +381,7 @@ def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool
             ANSWER_LINE: pd.array([table.lines[r] for r in keep], dtype="int64"),
         }
     )
-    reject_rows = [
-        (table.lines[r], problems[r][0][0], problems[r][0][1], "; ".join(reason for _, _, reason in problems[r]), table.rows[r])
-        for r in range(n)
-        if problems[r]
-    ]
-    reject_rows += [(line, "", kind, reason, cells) for line, kind, reason, cells in table.rejects]
-    reject_rows.sort(key=lambda item: item[0])
-    return answers, rejects_frame(reject_rows, table.columns)
+    return answers, table_rejects(table, problems)
 
 
 def _resolve_duplicates(
@@ -408,7 +400,7 @@ def _resolve_duplicates(
         pairs = list(zip(group[S.NPS_SCORE], group[ANSWER_LINE], strict=True))
         listed = ", ".join(f"{score} (line {line})" for score, line in pairs[:_LIST_AT_MOST])
         more = f" and {len(group) - _LIST_AT_MOST} more" if len(group) > _LIST_AT_MOST else ""
-        reason = (f"respondent '{_show(str(rid))}' has conflicting answers {listed}{more}; all of them are left out of the NPS; "
+        reason = (f"respondent '{show(str(rid))}' has conflicting answers {listed}{more}; all of them are left out of the NPS; "
                   f"keep one answer per respondent")
         for line in group[ANSWER_LINE]:
             new_rejects.append((int(line), columns["nps"] or "", "conflicting_nps", reason, table.rows[line_to_row[int(line)]]))
@@ -423,7 +415,7 @@ def _resolve_duplicates(
 
 def _parse_score(raw: str | None, column: str) -> tuple[int | None, str | None]:
     """A 0-10 whole number, or the reason it is not one (an empty score is refused: an answer is its score)."""
-    value = _blank_to_none(raw)
+    value = blank_to_none(raw)
     accepted = "accepted: whole numbers 0 to 10"
     if value is None:
         return None, f"{column} is empty; every answer needs a score; {accepted}"
@@ -432,9 +424,9 @@ def _parse_score(raw: str | None, column: str) -> tuple[int | None, str | None]:
     except ValueError:
         number = float("nan")
     if number != number or not number.is_integer():
-        return None, f"{column} '{_show(value)}' is not a whole number; {accepted}"
+        return None, f"{column} '{show(value)}' is not a whole number; {accepted}"
     if not 0 <= number <= 10:
-        return None, f"{column} '{_show(value)}' is outside 0-10; {accepted}"
+        return None, f"{column} '{show(value)}' is outside 0-10; {accepted}"
     return int(number), None
 
 
@@ -454,18 +446,6 @@ def isin(values: Any, pool: Any) -> np.ndarray:
     lookup = pd.Index(pd.Series(pool, dtype="string").dropna().to_numpy(dtype=object), dtype=object)
     found = lookup.get_indexer(as_objects) >= 0
     return found & np.array([v is not None for v in as_objects], dtype=bool)
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
-def _show(value: str) -> str:
-    value = value.replace("\n", " ")
-    return value if len(value) <= _SHOW_CHARS else value[: _SHOW_CHARS - 1] + "…"
 
 
 def _ids(values: pd.Series) -> pd.Series:
