@@ -788,21 +788,10 @@ def adjust_pvalues(p_values: np.ndarray, method: str = "holm") -> np.ndarray:
     """
     if method not in CORRECTIONS:
         raise UsageError(f"NPS correction '{method}' is not known; accepted: {', '.join(CORRECTIONS)}")
+    from statsmodels.stats.multitest import multipletests
+
     p = np.asarray(p_values, dtype=float)
-    k = len(p)
-    if k == 0:
-        return p.copy()
-    if method == "bonferroni":
-        return np.minimum(p * k, 1.0)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order]
-    if method == "holm":
-        adjusted = np.minimum(np.maximum.accumulate(ranked * (k - np.arange(k))), 1.0)
-    else:
-        adjusted = np.minimum(np.minimum.accumulate((ranked * k / np.arange(1, k + 1))[::-1])[::-1], 1.0)
-    out = np.empty(k)
-    out[order] = adjusted
-    return out
+    return multipletests(p, method=method)[1] if len(p) else p.copy()
 
 
 def _enough_note(mentions: int, n: int, min_mentions: int) -> str:
