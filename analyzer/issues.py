@@ -189,9 +189,8 @@ def discover(
     seg["_touchpoint"] = seg[S.TOUCHPOINT].astype("string").fillna("").replace("", OTHER)
     grouped = seg[seg["_list"].notna()]
     docs = sorted(set(zip(grouped[S.TEXT].astype(str), grouped[S.LANG].astype(str), strict=True)))
-    space = TermSpace.fit(docs)
+    space, X = TermSpace.fit_transform(docs)
     doc_index = {doc: i for i, doc in enumerate(docs)}
-    X = space.transform(docs)
     seg["_doc"] = [doc_index.get((t, la), -1) for t, la in zip(seg[S.TEXT].astype(str), seg[S.LANG].astype(str), strict=True)]
 
     resolved = _resolver(catalog)

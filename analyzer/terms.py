@@ -55,11 +55,19 @@ class TermSpace:
     @classmethod
     def fit(cls, texts: Iterable[Text]) -> TermSpace:
         """Learn the vocabulary and IDF from ``(text, lang)`` pairs (order does not matter)."""
-        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64)
+        return cls._fit([terms(text, lang) for text, lang in texts])
+
+    @classmethod
+    def fit_transform(cls, texts: Sequence[Text]) -> tuple[TermSpace, sp.csr_matrix]:
+        """:meth:`fit` and :meth:`transform` of the same texts, finding each text's terms once."""
         docs = [terms(text, lang) for text, lang in texts]
-        if not any(docs):
-            docs = [["<empty>"]]
-        vectorizer.fit(docs)
+        space = cls._fit(docs)
+        return space, space._transform(docs)
+
+    @classmethod
+    def _fit(cls, docs: list[list[str]]) -> TermSpace:
+        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64)
+        vectorizer.fit(docs if any(docs) else [["<empty>"]])
         return cls(vectorizer)
 
     @property
@@ -69,7 +77,9 @@ class TermSpace:
 
     def transform(self, texts: Iterable[Text]) -> sp.csr_matrix:
         """One L2-normalised row per ``(text, lang)``."""
-        docs = [terms(text, lang) for text, lang in texts]
+        return self._transform([terms(text, lang) for text, lang in texts])
+
+    def _transform(self, docs: list[list[str]]) -> sp.csr_matrix:
         if not docs:
             return sp.csr_matrix((0, len(self.vocabulary)))
         return self.vectorizer.transform(docs).tocsr()

@@ -72,8 +72,7 @@ def period_trend(issue_dates: pd.Series, all_dates: pd.Series) -> str:
     later, earlier = int((issue_periods == last).sum()), int((issue_periods == last - 1).sum())
     if earlier == 0:  # seen in older periods only: back again, or gone quiet
         return "growing" if later >= MIN_CHANGE else "shrinking" if later == 0 else "stable"
-    return trend_of(int((issue_periods == last).sum()), int((periods == last).sum()),
-                    int((issue_periods == last - 1).sum()), int((periods == last - 1).sum()))
+    return trend_of(later, int((periods == last).sum()), earlier, int((periods == last - 1).sum()))
 
 
 def run_trend(issue_id: str, n_comments: int, run_comments: int, last_run: tuple[int, int, dict[str, int]] | None) -> str:
