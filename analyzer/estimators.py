@@ -223,7 +223,10 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         self.scores = scores
 
     def _features(self, frame: pd.DataFrame) -> sp.csr_matrix:
-        F = sp.csr_matrix(self.featurizer_.transform(frame))
+        # A segment about k touchpoints comes as k rows of one text: featurise each (text, lang) once.
+        codes, _ = pd.factorize(pd.MultiIndex.from_frame(frame[["text", "lang"]]))
+        _, first = np.unique(codes, return_index=True)
+        F = sp.csr_matrix(self.featurizer_.transform(frame.iloc[first]))[codes]
         if not self.by_touchpoint or not self.touchpoints_:
             return F
         width = self.block_width_
