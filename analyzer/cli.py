@@ -191,10 +191,11 @@ def run(
         ensure_writable(out, force=force)  # fail before a long run, not after it
         answers = None
         if nps is not None:
+            from analyzer.ingest import limits_for
             from analyzer.nps_join import read_answers
 
             answers = read_answers(str(nps), respondent_col=nps_respondent_col, nps_col=nps_score_col, date_col=nps_date_col,
-                                   name=str(nps), reporter=reporter, redact=not no_redact)
+                                   name=str(nps), reporter=reporter, redact=not no_redact, limits=limits_for(config))
         state = Store.open(store or default_store(out))
         try:
             result = analyze(source, config, reporter, name=name, store=state, answers=answers)

@@ -50,7 +50,7 @@ from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError
 from analyzer.ingest import DATE_HELP, blank_to_none, parse_dates, rejects_frame, show, table_from_frame, table_rejects
 from analyzer.prepare import nps_group
-from analyzer.readers import RawTable, read_table
+from analyzer.readers import DEFAULT_LIMITS, Limits, RawTable, read_table
 from analyzer.reporter import NullReporter, Reporter
 
 # Options that name the answers file's columns (the comment file has --respondent-col, --nps-col, --date-col).
@@ -204,6 +204,7 @@ def read_answers(
     name: str | None = None,
     reporter: Reporter | None = None,
     redact: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Answers:
     """Read an NPS answers file (any format :func:`analyzer.readers.read_table` reads), check every row.
 
@@ -216,6 +217,7 @@ def read_answers(
         name: the file's name in messages.
         reporter: receives the reader's decisions, the guessed columns and the reject count.
         redact: respondent ids holding personal data become the pseudonyms the comments' ids get (``protect_id``).
+        limits: the reader's safety limits (the run's ``--max-input-mb`` applies to this file too).
 
     Raises:
         InputError: the file cannot be read, a named column does not exist, or no respondent or score column is found.
@@ -230,7 +232,7 @@ def read_answers(
         name = name or "<answers DataFrame>"
         table = table_from_frame(source)
     else:
-        table = read_table(source, name=name, encoding=encoding)
+        table = read_table(source, name=name, encoding=encoding, limits=limits)
         name = name or (str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<stream>"))
     for note in table.notes:
         reporter.info(f"{name}: {note}")

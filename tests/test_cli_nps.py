@@ -49,3 +49,13 @@ def test_separate_answers_file_is_joined_on_respondent(tmp_path, write_file) -> 
     assert nps["answers_file"]["rejected"] == 1 and nps["answers_file"]["rows_read"] == 5
     rejects = pd.read_csv(tmp_path / "o" / "nps_rejects.csv", dtype=str)
     assert "R9" in set(rejects[S.RESPONDENT_ID]) and "R5" in set(rejects[S.RESPONDENT_ID])
+
+
+def test_cli_nps_answers_file_obeys_max_input_mb(tmp_path) -> None:
+    comments = tmp_path / "comments.csv"
+    comments.write_text("id,respondent_id,comment\nC1,R1,The courier was late\n", encoding="utf-8")
+    answers = tmp_path / "answers.csv"
+    answers.write_text("respondent_id,nps\n" + "".join(f"R{i},{i % 11}\n" for i in range(120_000)), encoding="utf-8")
+    result = runner.invoke(app, [str(comments), "--nps", str(answers), "--max-input-mb", "1", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3, result.output
+    assert "answers.csv" in result.output and "--max-input-mb" in result.output
