@@ -23,7 +23,7 @@ _LAZY = {
     "ColumnChoice": "analyzer.config",
     "Result": "analyzer.pipeline",
     "analyze": "analyzer.pipeline",
-    "write_outputs": "analyzer.outputs",
+    "write_outputs": "analyzer.report.folder",
 }
 
 

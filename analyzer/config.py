@@ -45,7 +45,7 @@ class AnalysisConfig:
         columns: explicit column names; unnamed ones are guessed.
         max_field_chars: a text field longer than this is rejected as absurdly long.
         phone_regions: regions whose national phone formats are redacted.
-        model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.modelio``).
+        model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.classify.modelio``).
         max_issues: at most this many named issues (and as many praise groups); smaller ones go to "other".
         min_issue_size: an issue needs at least this many distinct comments.
         max_input_mb: refuse an input file larger than this many megabytes (a safety limit; raise it for big files).
@@ -67,7 +67,7 @@ class AnalysisConfig:
     def __post_init__(self) -> None:
         if not self.languages:
             raise UsageError("--languages: give at least one ISO 639-1 code, e.g. en,ru,ro,el,fa,kk")
-        from analyzer.language import check_languages
+        from analyzer.text.language import check_languages
 
         check_languages(self.languages)
         if self.max_issues < 1:

@@ -1,6 +1,6 @@
 """The pipeline: ingest -> prepare -> segment -> classify -> discover issues, composed into one call that returns the output tables.
 
-With a :class:`~analyzer.store.Store`, issue discovery matches the catalog so
+With a :class:`~analyzer.issues.store.Store`, issue discovery matches the catalog so
 ids and titles persist; :func:`remember` then records the run in the store
 (the CLI calls it once the outputs are written).
 
@@ -24,17 +24,17 @@ from typing import Any
 import pandas as pd
 
 from analyzer import schema as S
-from analyzer.classify import classify, roll_up
+from analyzer.classify.stage import classify, roll_up
 from analyzer.config import AnalysisConfig
-from analyzer.ingest import Ingested, Source, read_comments
-from analyzer.issues import comment_issue_ids, discover, e5_embedder
-from analyzer.modelio import FeedbackModel, default_model_dir, load_model
-from analyzer.nps import NpsReport, nps_report, with_nps_impact
-from analyzer.nps_join import Answers
-from analyzer.prepare import prepare, redact_rejects
+from analyzer.io.ingest import Ingested, Source, read_comments
+from analyzer.issues.discover import comment_issue_ids, discover, e5_embedder
+from analyzer.classify.modelio import FeedbackModel, default_model_dir, load_model
+from analyzer.nps.report import NpsReport, nps_report, with_nps_impact
+from analyzer.nps.join import Answers
+from analyzer.text.prepare import prepare, redact_rejects
 from analyzer.reporter import RecordingReporter, Reporter
-from analyzer.segment import segment
-from analyzer.store import IssueRun, RunRecord, Store
+from analyzer.text.segment import segment
+from analyzer.issues.store import IssueRun, RunRecord, Store
 from analyzer.versions import package_versions
 
 
@@ -81,7 +81,7 @@ def analyze(
         name: the input's name in messages and the summary.
         model: an already loaded model; otherwise ``config.model_dir`` or the shipped default is loaded.
         store: the state file whose issue catalog keeps ids and titles stable; read only (see :func:`remember`).
-        answers: NPS answers from a separate file (:func:`analyzer.nps_join.read_answers`), joined on respondent id.
+        answers: NPS answers from a separate file (:func:`analyzer.nps.join.read_answers`), joined on respondent id.
 
     Raises:
         AnalyzerError: a whole-input problem (missing file, no text column, ...) or an unusable model.

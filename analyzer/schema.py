@@ -114,7 +114,7 @@ SEGMENT_COLUMNS: tuple[Column, ...] = (
     Column(SENTIMENT, "string", "classify", "Sentiment of the segment about that touchpoint."),
     Column(SENTIMENT_SCORE, "float64", "classify", "Expected sentiment score in [-1, 1] under the predicted probabilities."),
     Column(SENTIMENT_CONFIDENCE, "float64", "classify", "Probability of the predicted sentiment."),
-    Column(FEEDBACK_KIND, "string", "issues", "complaint, suggestion, praise, neutral or filler (see analyzer.complaints)."),
+    Column(FEEDBACK_KIND, "string", "issues", "complaint, suggestion, praise, neutral or filler (see analyzer.issues.kinds)."),
     Column(ISSUE_ID, "string", "issues", "The issue or 'other' group of this (segment, touchpoint); empty for neutral and filler."),
 )
 

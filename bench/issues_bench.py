@@ -19,7 +19,7 @@ BERTopic in-process when it can be imported, else leaves it out.
 Protocol, all in one run on the same seeded sample of ``--rows`` banking77
 rows (intent = the true issue):
 
-- Ours: ``analyzer.issues.discover`` with every row one complaint segment of
+- Ours: ``analyzer.issues.discover.discover`` with every row one complaint segment of
   one touchpoint, at ``--max-issues`` (default 100, above the 77 intents) and
   at the product default (25) to show what the cap does. The "other" group and
   filler count as one "other" label.
@@ -148,7 +148,7 @@ def run_ours(sample, max_issues: int, store=None) -> tuple[np.ndarray, float, fl
     import pandas as pd
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from analyzer.issues import discover
+    from analyzer.issues.discover import discover
 
     ids = sample["id"]
     segments = pd.DataFrame({"comment_id": ids, "segment_id": ids + "-1", "text": sample["text"], "lang": "en",
@@ -170,9 +170,10 @@ def run_ours(sample, max_issues: int, store=None) -> tuple[np.ndarray, float, fl
 
 def _clear_text_caches() -> None:
     """Forget the analyzer's per-text caches (tokens, stems, lemmas, terms) so every timed run starts as cold as BERTopic's."""
-    from analyzer import features, phrases
+    from analyzer.issues import phrases
+    from analyzer.text import tokens
 
-    for cached in (features.token_pairs, features._normalize_tokens, features._stem, features._russian_lemma, phrases._doc_terms):
+    for cached in (tokens.token_pairs, tokens._normalize_tokens, tokens._stem, tokens._russian_lemma, phrases._doc_terms):
         cached.cache_clear()
 
 
@@ -224,7 +225,7 @@ def mean_of(rows: list[dict]) -> dict:
 
 def bench_ours(sample, orders: list[np.ndarray], subset: np.ndarray, max_issues: int) -> dict:
     """Two shuffled runs, then 90% -> 100% with and without a store."""
-    from analyzer.store import RunRecord, Store
+    from analyzer.issues.store import RunRecord, Store
 
     truth = sample["reason"].to_numpy()
     runs = []

@@ -13,7 +13,7 @@ trivial: banking77 support queries (en, 70%), negative KazSAnDRA reviews (kk,
 review sentences (ru, 7.5%); ``--english-only`` keeps banking77 alone, so all
 segments form one group (the hardest case for the grouping). Then, in a fresh
 child process per size, it times the baseline (sklearn ``TfidfVectorizer``
-fit on the same texts) and ``analyzer.issues.discover`` (max_issues 100,
+fit on the same texts) and ``analyzer.issues.discover.discover`` (max_issues 100,
 min_size 3), and reads the child's peak RSS (``ru_maxrss``), so sizes do not
 share a high-water mark. Within discover, the main steps are timed by
 wrapping the module's functions (no change to analyzer/): nested steps are
@@ -98,14 +98,14 @@ def build_segments(rows: int, english_only: bool = False):
 
 # (label, module, attribute, nested): the steps of discover that are timed
 STEPS = [
-    ("feedback_kind (per segment)", "analyzer.issues", "feedback_kind", False),
-    ("TermSpace.fit", "analyzer.terms", "TermSpace.fit", False),
-    ("TermSpace.transform", "analyzer.terms", "TermSpace.transform", False),
-    ("_candidates (grouping, fingerprints)", "analyzer.issues", "_candidates", False),
-    ("  of which clustering.group", "analyzer.issues", "group", True),
-    ("  of which TermSpace.fingerprint", "analyzer.terms", "TermSpace.fingerprint", True),
-    ("_Group.assign (all passes)", "analyzer.issues", "_Group.assign", False),
-    ("_describe (titles, phrases, trends)", "analyzer.issues", "_describe", False),
+    ("feedback_kind (per segment)", "analyzer.issues.discover", "feedback_kind", False),
+    ("TermSpace.fit", "analyzer.issues.terms", "TermSpace.fit", False),
+    ("TermSpace.transform", "analyzer.issues.terms", "TermSpace.transform", False),
+    ("_candidates (grouping, fingerprints)", "analyzer.issues.discover", "_candidates", False),
+    ("  of which clustering.group", "analyzer.issues.discover", "group", True),
+    ("  of which TermSpace.fingerprint", "analyzer.issues.terms", "TermSpace.fingerprint", True),
+    ("_Group.assign (all passes)", "analyzer.issues.discover", "_Group.assign", False),
+    ("_describe (titles, phrases, trends)", "analyzer.issues.discover", "_describe", False),
 ]
 
 
@@ -145,7 +145,7 @@ def measure(rows: int, english_only: bool, profile: int, threads: int | None = N
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     sys.path.insert(0, str(ROOT))
-    from analyzer.issues import discover
+    from analyzer.issues.discover import discover
 
     segments, comments = build_segments(rows, english_only)
     discover(segments.head(50), comments.head(50))  # load spaCy and the stemmers before the clock starts

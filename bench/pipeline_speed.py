@@ -44,14 +44,14 @@ def build_file(rows: int, folder: Path) -> Path:
 def measure(path: Path) -> dict[str, float]:
     import pandas as pd
 
-    from analyzer.classify import classify, roll_up
+    from analyzer.classify.stage import classify, roll_up
     from analyzer.config import AnalysisConfig
-    from analyzer.ingest import read_comments
-    from analyzer.modelio import default_model_dir, load_model
-    from analyzer.outputs import write_outputs
+    from analyzer.io.ingest import read_comments
+    from analyzer.classify.modelio import default_model_dir, load_model
+    from analyzer.report.folder import write_outputs
     from analyzer.pipeline import analyze
-    from analyzer.prepare import prepare
-    from analyzer.segment import segment
+    from analyzer.text.prepare import prepare
+    from analyzer.text.segment import segment
 
     config = AnalysisConfig()
     model = load_model(default_model_dir())

@@ -68,9 +68,9 @@ def small_labeled(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_model(tmp_path_factory, small_labeled):
     """A model trained on :func:`small_labeled` and saved; returns its folder."""
-    from analyzer.labels import read_labeled
-    from analyzer.modelio import save_model
-    from analyzer.training import train
+    from analyzer.classify.labels import read_labeled
+    from analyzer.classify.modelio import save_model
+    from analyzer.classify.training import train
 
     folder = tmp_path_factory.mktemp("models") / "small"
     save_model(train(read_labeled(small_labeled), cv=3), folder)

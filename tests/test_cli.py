@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from analyzer import __version__
 from analyzer import schema as S
-from analyzer.cli import app
+from analyzer.cli.app import app
 
 from .conftest import DATA, SAMPLE
 
@@ -59,7 +59,7 @@ def test_cli_sample_outputs_follow_the_contract(sample_run) -> None:
 
 
 def test_cli_sample_outputs_hold_no_personal_data(sample_run) -> None:
-    from analyzer.redact import Redactor
+    from analyzer.text.redact import Redactor
 
     _, out = sample_run
     redactor = Redactor()
@@ -263,7 +263,7 @@ def test_cli_an_unexpected_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch
 
 
 def test_cli_rejected_rows_are_redacted_too(tmp_path) -> None:
-    from analyzer.redact import Redactor
+    from analyzer.text.redact import Redactor
 
     data = "id,comment,nps\n1,Call me on +44 20 7946 0958 about the refund,11\n2,mail ivan.petrov@example.com,abc\n3,fine,9\n"
     path = tmp_path / "pii.csv"

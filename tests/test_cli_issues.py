@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer import schema as S
-from analyzer.cli import app
+from analyzer.cli.app import app
 
 from .conftest import SAMPLE
 

@@ -8,8 +8,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from analyzer import schema as S
-from analyzer.cli import app
-from analyzer.nps import DRIVER_COLUMNS
+from analyzer.cli.app import app
+from analyzer.nps.report import DRIVER_COLUMNS
 
 from .conftest import SAMPLE
 

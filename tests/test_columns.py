@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.columns import map_columns
+from analyzer.io.columns import map_columns
 from analyzer.config import ColumnChoice
 from analyzer.errors import NoTextColumn, UnknownColumn
 

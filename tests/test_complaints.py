@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.complaints import feedback_kind, is_filler, is_suggestion
+from analyzer.issues.kinds import feedback_kind, is_filler, is_suggestion
 
 FILLER = [("No comment", "en"), ("nothing", "en"), ("-", "en"), ("N/A", "en"), ("Thanks!", "en"), ("Hello", "en"),
           ("Нет комментариев", "ru"), ("Спасибо, всё хорошо", "ru"), ("ничего", "ru"), ("Mulțumesc", "ro"), ("nimic", "ro"),

@@ -15,7 +15,7 @@ kills each child with SIGKILL at one point:
 
 Hooks are patched into the child only (the ``-c`` program below); the code under test is unchanged. After every kill
 the folder must be byte-identical to the previous one or be a complete new one (every file the summary lists, all
-parseable, counts agreeing), never a mix; a folder moved aside is put back by :func:`analyzer.atomic.recover`; any
+parseable, counts agreeing), never a mix; a folder moved aside is put back by :func:`analyzer.io.atomic.recover`; any
 SQLite store beside the outputs passes ``PRAGMA integrity_check``; and running again completes.
 
 The default set kills at a handful of points in parallel (about a minute); ``pytest -m slow`` adds every hook and
@@ -39,8 +39,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.atomic import recover
-from analyzer.modelio import CARD_FILE, MODEL_FILE, load_model
+from analyzer.io.atomic import recover
+from analyzer.classify.modelio import CARD_FILE, MODEL_FILE, load_model
 
 from .conftest import LABELED, SAMPLE
 
@@ -70,14 +70,14 @@ if hook == "fill":
         signal_and_wait()
     sio.dump = dump
 elif hook == "swap":
-    import analyzer.atomic as atomic
+    import analyzer.io.atomic as atomic
     original_swap = atomic._swap_into_place
     def swap(staging, target):
         signal_and_wait()
         original_swap(staging, target)
     atomic._swap_into_place = swap
 elif hook == "between_renames":
-    import analyzer.atomic as atomic
+    import analyzer.io.atomic as atomic
     atomic._exchange = lambda a, b: False
     real_rename = os.rename
     def rename(src, dst):
@@ -87,7 +87,7 @@ elif hook == "between_renames":
     atomic.os = type("os", (), {name: getattr(os, name) for name in dir(os) if not name.startswith("__")})
     atomic.os.rename = staticmethod(rename)
 elif hook == "after_swap":
-    import analyzer.atomic as atomic
+    import analyzer.io.atomic as atomic
     original_rmtree, calls = atomic.shutil.rmtree, []
     def rmtree(path, *args, **kwargs):
         calls.append(1)
@@ -96,7 +96,7 @@ elif hook == "after_swap":
         return original_rmtree(path, *args, **kwargs)
     atomic.shutil = type("shutil", (), {"rmtree": staticmethod(rmtree)})
 
-from analyzer.cli import app
+from analyzer.cli.app import app
 sys.argv[0] = "analyze"
 app()
 """

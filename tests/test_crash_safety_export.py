@@ -15,7 +15,7 @@ titles, so a new export differs from the previous one in every file. It is kille
 * ``at:F``: after F times the measured duration of the whole export (about 2 s, three quarters of it writing).
 
 Afterwards the export folder is byte-identical to the previous one, or (killed between the two renames) gone with the
-previous one intact beside it, which ``analyzer.atomic.recover`` puts back (checked on a copy), or a complete new
+previous one intact beside it, which ``analyzer.io.atomic.recover`` puts back (checked on a copy), or a complete new
 export (the files the manifest implies, every row of the new issues, manifest and file agreeing); the analysis folder
 and its SQLite store are byte-identical and pass ``PRAGMA integrity_check``; the same export run again completes and
 leaves no ``.TARGET.*`` leftovers.
@@ -62,8 +62,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.atomic import recover
-from analyzer.cli import app
+from analyzer.io.atomic import recover
+from analyzer.cli.app import app
 from analyzer.export.issues import fingerprint_of
 from analyzer.export.ledger import Entry, Ledger
 
@@ -104,7 +104,7 @@ elif point in ("before_record", "in_commit", "after_record"):
                 signal_and_wait()  # every row of this transaction written, COMMIT not run
     Ledger.record_many, Ledger._transaction = record_many, transaction
 """
-_head, _start_cli, _tail = CHILD.partition("from analyzer.cli import app")
+_head, _start_cli, _tail = CHILD.partition("from analyzer.cli.app import app")
 assert _start_cli, "the run harness's child no longer starts the CLI the way this harness expects"
 EXPORT_CHILD = _head + EXPORT_HOOKS + _start_cli + _tail
 HOOKS = ("written", "before_record", "in_commit", "after_record", "swap", "between_renames", "after_swap")
@@ -284,7 +284,7 @@ def _check_file_kill(kill: Kill, baseline: FileBaseline) -> str:
     target, state = kill.target, "previous"
     if not target.exists():
         # Only a kill between the two renames may leave no folder: the previous one waits beside it, intact;
-        # analyzer.atomic.recover puts it back, and the next export calls it (check_folder) before replacing the folder.
+        # analyzer.io.atomic.recover puts it back, and the next export calls it (check_folder) before replacing the folder.
         backup = target.parent / f".{target.name}.previous"
         assert backup.is_dir() and _snapshot(backup) == baseline.before, f"{kill.describe()}: the folder is gone and not recoverable"
         scratch = kill.home / "recover-check"

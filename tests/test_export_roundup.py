@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.cli import app
+from analyzer.cli.app import app
 from analyzer.export.ledger import Ledger
 
 from .roundup_server import RoundupServer, free_port, running_roundup

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import UsageError
-from analyzer.export.command import read_touchpoint_mapping
+from analyzer.cli.export import read_touchpoint_mapping
 from analyzer.export.issues import Issue
 from analyzer.export.tickets import (
     MARKER_RE,

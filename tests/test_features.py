@@ -7,7 +7,8 @@ import pytest
 from sklearn.base import clone
 
 from analyzer.errors import UsageError
-from analyzer.features import TfidfFeatures, as_frame, make_featurizer, normalize_tokens
+from analyzer.classify.features import TfidfFeatures, as_frame, make_featurizer
+from analyzer.text.tokens import normalize_tokens
 
 
 @pytest.mark.parametrize(

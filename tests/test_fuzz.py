@@ -30,8 +30,8 @@ import pytest
 
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalyzerError
-from analyzer.ingest import read_comments
-from analyzer.labels import read_labeled
+from analyzer.io.ingest import read_comments
+from analyzer.classify.labels import read_labeled
 
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".json", ".xlsx", ".parquet")
@@ -202,7 +202,7 @@ card["model_sha256"] = hashlib.sha256((folder / "model.skops").read_bytes()).hex
 LOAD_CHILD = '''
 import sys
 from analyzer.errors import ModelError
-from analyzer.modelio import load_model
+from analyzer.classify.modelio import load_model
 try:
     load_model(sys.argv[1])
     print("LOADED")
@@ -240,7 +240,7 @@ def test_fuzz_resealed_mutations_of_a_model_file_are_refused_or_load(small_model
     import shutil
 
     from analyzer.errors import ModelError
-    from analyzer.modelio import CARD_FILE, MODEL_FILE, load_model
+    from analyzer.classify.modelio import CARD_FILE, MODEL_FILE, load_model
 
     rng = random.Random(7)
     original = (small_model / MODEL_FILE).read_bytes()

@@ -10,7 +10,7 @@ import pytest
 
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig, ColumnChoice
-from analyzer.ingest import parse_dates, read_comments
+from analyzer.io.ingest import parse_dates, read_comments
 
 GOOD = "id,comment,nps,date\n1,Courier was late,3,2026-05-01\n"
 

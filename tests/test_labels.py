@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import InputError
-from analyzer.labels import LabelFormatError, format_labels, parse_labels, read_labeled
+from analyzer.classify.labels import LabelFormatError, format_labels, parse_labels, read_labeled
 
 from .conftest import LABELED, ROOT
 

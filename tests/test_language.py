@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.errors import UsageError
-from analyzer.language import LanguageIdentifier, dominant_script
+from analyzer.text.language import LanguageIdentifier, dominant_script
 
 DEFAULT = ("en", "ru", "ro", "el", "fa", "kk")
 

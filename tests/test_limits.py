@@ -22,9 +22,9 @@ import pytest
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
 from analyzer.errors import InputTooLarge, UnsupportedFormat
-from analyzer.ingest import limits_for, read_comments
-from analyzer.labels import parse_labels, read_labeled
-from analyzer.readers import DEFAULT_LIMITS, Limits, read_table
+from analyzer.io.ingest import limits_for, read_comments
+from analyzer.classify.labels import parse_labels, read_labeled
+from analyzer.io.readers import DEFAULT_LIMITS, Limits, read_table
 
 LIMITS = Path(__file__).resolve().parent / "data" / "limits"
 MB = 1024 * 1024
@@ -36,8 +36,8 @@ def _measured(call: str, timeout: float = 300) -> dict:
         import json, resource, time, warnings
         warnings.simplefilter("ignore")
         from analyzer.errors import AnalyzerError
-        from analyzer.ingest import read_comments
-        from analyzer.readers import read_table
+        from analyzer.io.ingest import read_comments
+        from analyzer.io.readers import read_table
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.monotonic()
         try:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import ModelError
-from analyzer.modelio import CARD_FILE, MODEL_FILE, load_model
+from analyzer.classify.modelio import CARD_FILE, MODEL_FILE, load_model
 
 QUERY = pd.DataFrame({"text": ["Курьер опоздал на два часа", "The app crashes at login"], "lang": ["ru", "en"]})
 

@@ -468,7 +468,7 @@ def test_nps_top_drivers_text_without_drivers() -> None:
 
 
 def test_respondents_when_no_comment_mentions_any_issue() -> None:
-    from analyzer.nps import respondents
+    from analyzer.nps.report import respondents
 
     comments = pd.DataFrame({"comment_id": ["1", "2"], "respondent_id": ["a", "b"], "nps_score": pd.array([9, 3], dtype="Int64"),
                              "touchpoints": ["", ""], "issue_ids": ["", ""]})

@@ -11,7 +11,7 @@ import pytest
 from analyzer import nps as N
 from analyzer import schema as S
 from analyzer.errors import EmptyFile, InputError, UnknownColumn
-from analyzer.nps_join import Answers, join, read_answers
+from analyzer.nps.join import Answers, join, read_answers
 from tests import nps_synth
 
 DATA = Path(__file__).resolve().parent / "data" / "nps"

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import analyzer
-from analyzer import atomic
-from analyzer.atomic import recover
+from analyzer.io import atomic
+from analyzer.io.atomic import recover
 from analyzer.errors import OutputExists
-from analyzer.outputs import WRITERS, neutralize_formulas, write_outputs
+from analyzer.report.folder import WRITERS, neutralize_formulas, write_outputs
 
 
 @pytest.fixture(scope="module")

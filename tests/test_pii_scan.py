@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.cli import app
-from analyzer.redact import Redactor
+from analyzer.cli.app import app
+from analyzer.text.redact import Redactor
 
 from .test_redact import LAYOUTS, TEMPLATES
 

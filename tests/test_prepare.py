@@ -7,9 +7,9 @@ import pytest
 
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
-from analyzer.ingest import read_comments
-from analyzer.normalize import normalize_text
-from analyzer.prepare import nps_group, prepare
+from analyzer.io.ingest import read_comments
+from analyzer.text.normalize import normalize_text
+from analyzer.text.prepare import nps_group, prepare
 
 
 def _comments(texts: list[str], scores: list[object] | None = None) -> pd.DataFrame:

@@ -31,8 +31,8 @@ from typer.testing import CliRunner
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalyzerError, InputError
-from analyzer.ingest import read_comments
-from analyzer.labels import format_labels, parse_labels, read_labeled
+from analyzer.io.ingest import read_comments
+from analyzer.classify.labels import format_labels, parse_labels, read_labeled
 
 from .conftest import DATA, ROOT, examples
 
@@ -320,7 +320,7 @@ def test_errors_are_one_line_with_the_exit_code_of_their_class(tmp_path, small_m
 
 
 def _app():
-    from analyzer.cli import app
+    from analyzer.cli.app import app
 
     return app
 
@@ -328,7 +328,7 @@ def _app():
 @pytest.mark.parametrize("debug", [False, True])
 def test_errors_debug_shows_the_traceback(tmp_path, debug: bool) -> None:
     """A real process: without --debug one line and exit 2; with it the traceback."""
-    args = [sys.executable, "-c", "import sys; from analyzer.cli import app; sys.argv[0] = 'analyze'; app()",
+    args = [sys.executable, "-c", "import sys; from analyzer.cli.app import app; sys.argv[0] = 'analyze'; app()",
             str(DATA / "bad_nps.csv"), "--out", str(tmp_path / "o"), "--format", "pdf", "-q"] + (["--debug"] if debug else [])
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
     if debug:

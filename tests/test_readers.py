@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import EmptyFile, MissingFile, UnreadableEncoding, UnsupportedFormat, UsageError
-from analyzer.readers import decode, read_table, sniff_delimiter
+from analyzer.io.readers import decode, read_table, sniff_delimiter
 
 TEXTS = {
     "en": "The courier was late, but the operator was kind",

@@ -1,4 +1,4 @@
-"""Tests for analyzer.redact: what is redacted, what is left alone, and the guarantees around it."""
+"""Tests for analyzer.text.redact: what is redacted, what is left alone, and the guarantees around it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import analyzer.redact as redact_module
-from analyzer.redact import TOKENS, Redaction, Redactor, UnknownRegion
+import analyzer.text.redact as redact_module
+from analyzer.text.redact import TOKENS, Redaction, Redactor, UnknownRegion
 
 from .conftest import examples
 

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 import analyzer
-from analyzer.report import render_report
+from analyzer.report.html import render_report
 
 
 def _frame(dated: bool) -> pd.DataFrame:

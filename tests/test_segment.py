@@ -1,4 +1,4 @@
-"""Tests for the segmentation stage (analyzer/segment.py)."""
+"""Tests for the segmentation stage (analyzer/text/segment.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from analyzer import schema
 from analyzer.config import AnalysisConfig
 from analyzer.errors import MissingColumns
 from analyzer.reporter import RecordingReporter
-from analyzer.segment import CONTRASTIVE_CONJUNCTIONS, segment, sentence_pipeline
+from analyzer.text.segment import CONTRASTIVE_CONJUNCTIONS, segment, sentence_pipeline
 
 from .conftest import examples
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from analyzer.errors import OutputError, UsageError
-from analyzer.store import IssueRun, RunRecord, Store
+from analyzer.issues.store import IssueRun, RunRecord, Store
 
 
 def _issue(issue_id: str, kind: str = "complaint", n: int = 5) -> IssueRun:

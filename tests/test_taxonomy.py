@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import UsageError
-from analyzer.taxonomy import (
+from analyzer.classify.taxonomy import (
     DEFAULT_SOURCE,
     FrozenMap,
     Taxonomy,
@@ -25,7 +25,7 @@ from analyzer.taxonomy import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = ROOT / "analyzer" / "taxonomy.toml"
+DEFAULT_FILE = ROOT / "analyzer" / "classify" / "taxonomy.toml"
 FILES = Path(__file__).resolve().parent / "data" / "taxonomy"
 BAD_FILES = sorted(FILES.glob("bad_*.toml"))
 GOOD_FILES = sorted(FILES.glob("good_*.toml"))

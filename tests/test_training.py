@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analyzer.labels import read_labeled
-from analyzer.modelio import load_model
-from analyzer.training import compare_to_existing, evaluate, train
+from analyzer.classify.labels import read_labeled
+from analyzer.classify.modelio import load_model
+from analyzer.classify.training import compare_to_existing, evaluate, train
 
 
 def _restaurant_rows() -> pd.DataFrame:

@@ -13,7 +13,7 @@ Modules, in the order data flows through them:
 * :mod:`~analyzer.export.credentials`: URLs and tokens from options, environment or keyring.
 * :mod:`~analyzer.export.ledger`: the ``export_ledger`` table in the run's SQLite state file.
 * :mod:`~analyzer.export.push`: search before create, update instead of duplicate, record after confirmation.
-* :mod:`~analyzer.export.command`: the ``analyze export`` command.
+* :mod:`~analyzer.cli.export`: the ``analyze export`` command.
 
 Example:
     >>> from analyzer.export import Issue, build_tickets, get_target

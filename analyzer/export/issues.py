@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ExportError, UsageError
-from analyzer.store import fingerprint_code as fingerprint_of  # an issue that came without one gets the analysis's own
+from analyzer.issues.store import fingerprint_code as fingerprint_of  # an issue that came without one gets the analysis's own
 
 ISSUES_FILE = "issues.json"
 SUMMARY_FILE = "summary.json"

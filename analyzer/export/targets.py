@@ -37,7 +37,7 @@ from typing import Any
 import requests
 
 from analyzer import __version__
-from analyzer.atomic import recover, write_folder
+from analyzer.io.atomic import recover, write_folder
 from analyzer.errors import OutputError, OutputExists, UsageError
 from analyzer.export import files, github, gitlab, jira, roundup, zendesk
 from analyzer.export.credentials import Connection, token_hint

@@ -228,7 +228,7 @@ def touchpoint_fields(touchpoint: str, mapping: Mapping[str, Mapping[str, Any]] 
 
 @cache
 def _redactor() -> Any:
-    from analyzer.redact import Redactor
+    from analyzer.text.redact import Redactor
 
     return Redactor()
 

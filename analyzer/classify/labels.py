@@ -23,13 +23,13 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from analyzer.columns import map_columns
+from analyzer.io.columns import map_columns
 from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError
-from analyzer.ingest import table_from_frame
-from analyzer.normalize import normalize_text
-from analyzer.readers import Limits, read_table
-from analyzer.redact import Redactor
+from analyzer.io.ingest import table_from_frame
+from analyzer.text.normalize import normalize_text
+from analyzer.io.readers import Limits, read_table
+from analyzer.text.redact import Redactor
 
 Pair = tuple[str, str]
 _LABEL_COLUMNS = ("labels", "label", "aspects", "categories")
@@ -187,7 +187,7 @@ def read_labeled(
 ) -> LabeledSet:
     """Read a labeled file (or DataFrame) into a :class:`LabeledSet`.
 
-    ``limits`` are the reader's safety limits (:data:`analyzer.readers.DEFAULT_LIMITS` when not given).
+    ``limits`` are the reader's safety limits (:data:`analyzer.io.readers.DEFAULT_LIMITS` when not given).
     With ``redact``, personal data in the texts is replaced as in a run (``[EMAIL]``, ``[PHONE]``, ...) so
     that a trained model's vocabulary never holds it, and the model learns from what it will see.
 

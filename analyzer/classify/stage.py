@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from analyzer import schema as S
-from analyzer.labels import format_labels
-from analyzer.modelio import FeedbackModel
+from analyzer.classify.labels import format_labels
+from analyzer.classify.modelio import FeedbackModel
 from analyzer.reporter import NullReporter, Reporter
 
 _BATCH = 2_000
@@ -49,8 +49,8 @@ def classify(segments: pd.DataFrame, model: FeedbackModel, reporter: Reporter | 
     """Predict touchpoints and their sentiment for every segment; return the long segments table.
 
     Args:
-        segments: from :func:`analyzer.segment.segment`.
-        model: a loaded :class:`~analyzer.modelio.FeedbackModel`.
+        segments: from :func:`analyzer.text.segment.segment`.
+        model: a loaded :class:`~analyzer.classify.modelio.FeedbackModel`.
         reporter: shows progress over batches.
     """
     reporter = reporter or NullReporter()

@@ -3,7 +3,7 @@
 A reader knows nothing about comments: it returns the header, every record as
 strings (``None`` for an absent cell) with the line it starts on, and the
 records it could not read at all (ragged rows, broken JSON lines) as rejects.
-``analyzer.ingest`` then maps columns and checks values.
+``analyzer.io.ingest`` then maps columns and checks values.
 
 Formats: CSV, TSV, semicolon- or pipe-separated text, XLSX, JSON Lines (and a
 JSON array of objects), Parquet. The format comes from the extension and is

@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analyzer import schema as S
-from analyzer.trend import period_of
+from analyzer.issues.trend import period_of
 
 if TYPE_CHECKING:
     from analyzer.pipeline import Result
@@ -35,7 +35,7 @@ _NPS_WIDTH, _NPS_HEIGHT, _NPS_LEFT = 560, 150, 40
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("analyzer", "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
+    return Environment(loader=PackageLoader("analyzer.report", "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
 
 
 def _touchpoint_bars(result: Result) -> list[dict[str, Any]]:
@@ -100,8 +100,8 @@ def _nps_points(result: Result) -> list[dict[str, Any]]:
 
 def render_report(result: Result) -> str:
     """The report of one run as an HTML string."""
-    from analyzer.nps import top_drivers_text
-    from analyzer.outputs import issues_json
+    from analyzer.nps.report import top_drivers_text
+    from analyzer.report.folder import issues_json
 
     issues = issues_json(result.issues.reindex(columns=S.ISSUE_OUTPUT)) if len(result.issues) else []
     active = [i for i in issues if i[S.ISSUE_STATUS] == "active"]

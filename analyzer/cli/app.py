@@ -25,7 +25,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from analyzer import __version__
-from analyzer.commandline import Debug, Quiet, err_console, reported
+from analyzer.cli.common import Debug, Quiet, err_console, reported
 from analyzer.config import AnalysisConfig
 
 # The run options' defaults are the library's (AnalysisConfig), shown in --help.
@@ -95,7 +95,7 @@ app = typer.Typer(
 )
 
 
-# Options shared by several commands, declared once (Quiet, Debug and reported() in analyzer.commandline).
+# Options shared by several commands, declared once (Quiet, Debug and reported() in analyzer.cli.common).
 TextColumn = Annotated[str | None, typer.Option("--text-col", help="Column holding the text. Default: guessed.")]
 LabelsColumn = Annotated[str | None, typer.Option("--labels-col", help="Column of touchpoint:sentiment pairs. Default: labels.")]
 SentimentColumn = Annotated[str | None, typer.Option("--sentiment-col", help="Column of overall sentiment, for sentiment-only files. Default: sentiment.")]
@@ -161,10 +161,10 @@ def run(
 ) -> None:
     """Analyse a comments file and write the results to an output folder."""
     from analyzer.config import ColumnChoice
-    from analyzer.console import RichReporter, print_summary
-    from analyzer.outputs import check_formats, ensure_writable, write_outputs
+    from analyzer.cli.console import RichReporter, print_summary
+    from analyzer.report.folder import check_formats, ensure_writable, write_outputs
     from analyzer.pipeline import analyze, remember
-    from analyzer.store import Store
+    from analyzer.issues.store import Store
 
     console = Console(stderr=False, quiet=quiet)
     with reported(debug):
@@ -191,8 +191,8 @@ def run(
         ensure_writable(out, force=force)  # fail before a long run, not after it
         answers = None
         if nps is not None:
-            from analyzer.ingest import limits_for
-            from analyzer.nps_join import read_answers
+            from analyzer.io.ingest import limits_for
+            from analyzer.nps.join import read_answers
 
             answers = read_answers(str(nps), respondent_col=nps_respondent_col, nps_col=nps_score_col, date_col=nps_date_col,
                                    name=str(nps), reporter=reporter, redact=not no_redact, limits=limits_for(config))
@@ -224,12 +224,12 @@ def train_command(
     debug: Debug = False,
 ) -> None:
     """Train touchpoint and sentiment classifiers on labeled data and save the model with its card."""
-    from analyzer.console import RichReporter, print_labeled_rejects, print_train_report
+    from analyzer.cli.console import RichReporter, print_labeled_rejects, print_train_report
     from analyzer.errors import ModelError
-    from analyzer.labels import read_labeled
-    from analyzer.modelio import CARD_FILE, read_card, save_model
-    from analyzer.taxonomy import load_taxonomy
-    from analyzer.training import compare_to_existing, train
+    from analyzer.classify.labels import read_labeled
+    from analyzer.classify.modelio import CARD_FILE, read_card, save_model
+    from analyzer.classify.taxonomy import load_taxonomy
+    from analyzer.classify.training import compare_to_existing, train
 
     console = Console(quiet=quiet)
     reporter = RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet)
@@ -267,11 +267,11 @@ def evaluate_command(
     """Score a model on labeled data: touchpoint P/R/F1, sentiment accuracy given gold touchpoints, confusions."""
     import json
 
-    from analyzer.console import RichReporter, print_evaluation, print_labeled_rejects
-    from analyzer.labels import read_labeled
-    from analyzer.modelio import default_model_dir, load_model
-    from analyzer.outputs import write_csv
-    from analyzer.training import evaluate
+    from analyzer.cli.console import RichReporter, print_evaluation, print_labeled_rejects
+    from analyzer.classify.labels import read_labeled
+    from analyzer.classify.modelio import default_model_dir, load_model
+    from analyzer.report.folder import write_csv
+    from analyzer.classify.training import evaluate
 
     console = Console()
     with reported(debug):
@@ -289,7 +289,7 @@ def evaluate_command(
         print_evaluation(console, result, predictions)
 
 
-from analyzer.export import command as export_cli  # noqa: E402  (registered last; it takes reported() from this module lazily)
+from analyzer.cli import export as export_cli  # noqa: E402  (registered last; it takes reported() from analyzer.cli.common)
 
 app.command("export", epilog=export_cli.EPILOG)(export_cli.export_command)
 
@@ -304,7 +304,7 @@ IssueStore = Annotated[Path, typer.Option("--store", help="The state file. Defau
 def _existing_store(path: Path) -> Iterator[Any]:
     """The state file at ``path``, opened for the body and closed after; a missing file is a usage error."""
     from analyzer.errors import UsageError
-    from analyzer.store import Store
+    from analyzer.issues.store import Store
 
     if not path.is_file():
         raise UsageError(f"{path}: no state file there; run `analyze FILE` first (it writes <output folder>.sqlite) or pass --store")
@@ -412,5 +412,5 @@ def issues_history(
     console.print(events)
 
 
-if __name__ == "__main__":  # python -m analyzer.cli
+if __name__ == "__main__":  # python -m analyzer.cli.app
     app()

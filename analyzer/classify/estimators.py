@@ -42,8 +42,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from analyzer.errors import ModelError
-from analyzer.features import TfidfFeatures, as_frame
-from analyzer.taxonomy import DEFAULT_SCORES
+from analyzer.classify.features import TfidfFeatures, as_frame
+from analyzer.classify.taxonomy import DEFAULT_SCORES
 
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 MIN_EXAMPLES = 3  # a touchpoint or sentiment needs this many examples to be learned

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analyzer.complaints import content_runs, phrase_terms
+from analyzer.issues.kinds import content_runs, phrase_terms
 
 Text = tuple[str, str]
 MAX_PHRASES = 5

@@ -4,7 +4,7 @@
 score per respondent (and optionally a date); comments carry the same
 respondent id, several comments per respondent allowed. Columns of the
 answers file are guessed by name like the comment file's (see
-:mod:`analyzer.columns`) and can be named with the options in
+:mod:`analyzer.io.columns`) and can be named with the options in
 :data:`ANSWER_OPTIONS`.
 
 Rules:
@@ -45,12 +45,12 @@ import numpy as np
 import pandas as pd
 
 from analyzer import schema as S
-from analyzer.columns import map_columns
+from analyzer.io.columns import map_columns
 from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError
-from analyzer.ingest import DATE_HELP, blank_to_none, parse_dates, rejects_frame, show, table_from_frame, table_rejects
-from analyzer.prepare import nps_group
-from analyzer.readers import DEFAULT_LIMITS, Limits, RawTable, read_table
+from analyzer.io.ingest import DATE_HELP, blank_to_none, parse_dates, rejects_frame, show, table_from_frame, table_rejects
+from analyzer.text.prepare import nps_group
+from analyzer.io.readers import DEFAULT_LIMITS, Limits, RawTable, read_table
 from analyzer.reporter import NullReporter, Reporter
 
 # Options that name the answers file's columns (the comment file has --respondent-col, --nps-col, --date-col).
@@ -206,7 +206,7 @@ def read_answers(
     redact: bool = True,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Answers:
-    """Read an NPS answers file (any format :func:`analyzer.readers.read_table` reads), check every row.
+    """Read an NPS answers file (any format :func:`analyzer.io.readers.read_table` reads), check every row.
 
     Args:
         source: a path, a binary stream or a DataFrame.
@@ -251,7 +251,7 @@ def read_answers(
 def join(comments: pd.DataFrame, answers: Answers, *, reporter: Reporter | None = None) -> Joined:
     """Join comments to answers by respondent id and count the coverage both ways.
 
-    The comments table is not changed: :func:`analyzer.nps.respondents` applies the scores.
+    The comments table is not changed: :func:`analyzer.nps.report.respondents` applies the scores.
 
     Args:
         comments: the comments table (``comment_id``, ``respondent_id``, ``nps_score``; ``source_line`` used when present).
@@ -368,9 +368,9 @@ def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool
     else:
         dates = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     keep = [r for r in range(n) if not problems[r]]
-    if redact:  # the same pseudonyms as the comments' respondent ids (analyzer.prepare.protect_id), so the join holds
-        from analyzer.prepare import protect_id
-        from analyzer.redact import Redactor
+    if redact:  # the same pseudonyms as the comments' respondent ids (analyzer.text.prepare.protect_id), so the join holds
+        from analyzer.text.prepare import protect_id
+        from analyzer.text.redact import Redactor
 
         redactor = Redactor(DEFAULT_PHONE_REGIONS)
         ids = [protect_id(rid, redactor) for rid in ids]

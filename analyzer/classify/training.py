@@ -2,7 +2,7 @@
 
 Example:
     >>> import pandas as pd
-    >>> from analyzer.labels import read_labeled
+    >>> from analyzer.classify.labels import read_labeled
     >>> rows = ["late courier:logistics:negative", "fast courier:logistics:positive", "rude operator:support:negative",
     ...         "kind operator:support:positive"] * 4
     >>> data = pd.DataFrame({"text": [r.split(":")[0] + f" {i}" for i, r in enumerate(rows)],
@@ -24,13 +24,13 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from analyzer.config import DEFAULT_LANGUAGES
 from analyzer.errors import ModelError
-from analyzer.estimators import SentimentClassifier, TouchpointClassifier, multiclass_report, multilabel_report
-from analyzer.features import make_featurizer
-from analyzer.labels import LabeledSet, format_labels
-from analyzer.language import LanguageIdentifier
-from analyzer.modelio import FeedbackModel
+from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifier, multiclass_report, multilabel_report
+from analyzer.classify.features import make_featurizer
+from analyzer.classify.labels import LabeledSet, format_labels
+from analyzer.text.language import LanguageIdentifier
+from analyzer.classify.modelio import FeedbackModel
 from analyzer.reporter import NullReporter, Reporter
-from analyzer.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_labels
+from analyzer.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_labels
 from analyzer.versions import package_versions
 
 NO_TOUCHPOINT = "(none)"
@@ -74,8 +74,8 @@ def train(
     never scored) to the touchpoints it shares with the data.
 
     Args:
-        labeled: rows from :func:`analyzer.labels.read_labeled`.
-        featurizer: a name registered in :data:`analyzer.features.FEATURIZERS`.
+        labeled: rows from :func:`analyzer.classify.labels.read_labeled`.
+        featurizer: a name registered in :data:`analyzer.classify.features.FEATURIZERS`.
         taxonomy: the taxonomy to borrow from (default: the packaged one).
         languages: languages identified for rows without a ``lang`` column.
         use_seeds: add the taxonomy's seed terms as touchpoint examples.

@@ -8,7 +8,7 @@ stable pseudonym (:func:`protect_id`).
 
 Example:
     >>> import pandas as pd
-    >>> from analyzer.ingest import read_comments
+    >>> from analyzer.io.ingest import read_comments
     >>> comments = read_comments(pd.DataFrame({"text": ["Call me: +44 20 7946 0958"], "nps": [9]})).comments
     >>> prepare(comments).loc[0, ["text", "lang", "nps_group"]].tolist()
     ['Call me: [PHONE]', 'en', 'promoter']
@@ -23,9 +23,9 @@ import pandas as pd
 
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
-from analyzer.language import LanguageIdentifier
-from analyzer.normalize import normalize_text
-from analyzer.redact import Redactor
+from analyzer.text.language import LanguageIdentifier
+from analyzer.text.normalize import normalize_text
+from analyzer.text.redact import Redactor
 from analyzer.reporter import NullReporter, Reporter
 
 # Arabic letters that cp1256 exports put where Persian spelling has its own.
@@ -50,7 +50,7 @@ def prepare(
     """Add ``text``, ``lang``, ``n_redactions`` and ``nps_group`` to the comments table.
 
     Args:
-        comments: the table from :func:`analyzer.ingest.read_comments`.
+        comments: the table from :func:`analyzer.io.ingest.read_comments`.
         config: languages, redaction switch and phone regions.
         reporter: receives the language and redaction counts.
 

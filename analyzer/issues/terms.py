@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analyzer.complaints import content_runs, phrase_terms
+from analyzer.issues.kinds import content_runs, phrase_terms
 
 # An issue's fingerprint keeps this many of its heaviest terms.
 FINGERPRINT_TERMS = 50

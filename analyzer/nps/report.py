@@ -10,7 +10,7 @@ Rules this module applies (each is documented where it is applied):
 - Conflicts: in same-file mode a respondent whose comments carry *different*
   scores is left out of the NPS (no score, ``conflict`` true) and listed in
   :attr:`Respondents.conflicts` with the scores and lines; with an answers file
-  (:mod:`analyzer.nps_join`) the answer wins and disagreements are listed.
+  (:mod:`analyzer.nps.join`) the answer wins and disagreements are listed.
 - Bands are read on the exact score: above 50 a favourite; 45 < NPS <= 50
   between the bands (50 itself is not "above 50"); 10 <= NPS <= 45 known but
   must become more customer-oriented; below 10 customers do not value the company.
@@ -56,7 +56,7 @@ from threadpoolctl import threadpool_limits
 
 from analyzer import schema as S
 from analyzer.errors import UsageError
-from analyzer.nps_join import Answers, Coverage, Joined, isin, join
+from analyzer.nps.join import Answers, Coverage, Joined, isin, join
 from analyzer.reporter import NullReporter, Reporter
 
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
@@ -269,7 +269,7 @@ def respondents(comments: pd.DataFrame, answers: Answers | Joined | None = None,
     Args:
         comments: the comments table (``comment_id``, ``respondent_id``, ``nps_score``; ``date``, ``channel``, ``lang``,
             ``touchpoints``, ``issue_ids`` and ``source_line`` are used when present).
-        answers: answers read by :func:`analyzer.nps_join.read_answers` (joined here) or an existing join.
+        answers: answers read by :func:`analyzer.nps.join.read_answers` (joined here) or an existing join.
         reporter: receives a warning when respondents are left out for conflicting scores.
 
     Example:
@@ -1243,7 +1243,7 @@ def nps_report(
     Args:
         comments: the comments table after issue discovery (see :func:`respondents` for the columns used).
         issues: the issues table (``issue_id``, ``title``, ``kind``, ``touchpoint``).
-        answers: a separate answers file read by :func:`analyzer.nps_join.read_answers`.
+        answers: a separate answers file read by :func:`analyzer.nps.join.read_answers`.
         min_mentions: see :func:`drivers`; also the segment size below which breakdowns carry a warning note.
         n_boot: see :func:`drivers`.
         seed: see :func:`drivers`.

@@ -4,7 +4,7 @@ One file (``analysis.sqlite`` beside the ``analysis/`` output folder by
 default, ``--store PATH`` to share one) holds:
 
 - ``issues``: the catalog. Each issue's id, touchpoint, kind, language, fingerprint
-  (its heaviest terms, see :mod:`analyzer.terms`), the title and key phrases
+  (its heaviest terms, see :mod:`analyzer.issues.terms`), the title and key phrases
   the last run gave it, a title the user chose, and its status: ``active``,
   ``ignored``, or ``merged`` (then ``merged_into`` names the issue that took it
   over; its fingerprint keeps matching, for the surviving id).

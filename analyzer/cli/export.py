@@ -1,16 +1,16 @@
 """The ``analyze export`` command: a thin typer layer over :mod:`analyzer.export`.
 
-It is registered on the app in :mod:`analyzer.cli`; the options and error
-handling every command shares come from :mod:`analyzer.commandline`.
+It is registered on the app in :mod:`analyzer.cli.app`; the options and error
+handling every command shares come from :mod:`analyzer.cli.common`.
 
 Example:
     >>> from typer.testing import CliRunner
-    >>> from analyzer.cli import app
+    >>> from analyzer.cli.app import app
     >>> "--dry-run" in CliRunner().invoke(app, ["export", "--help"]).output
     True
 """
 
-# ruff: noqa: E501  (typer options are declared one per line with their help text, as in analyzer/cli.py)
+# ruff: noqa: E501  (typer options are declared one per line with their help text, as in analyzer/cli/app.py)
 from __future__ import annotations
 
 import tomllib
@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from analyzer.commandline import Debug, Quiet, reported
+from analyzer.cli.common import Debug, Quiet, reported
 from analyzer.errors import UsageError
 
 if TYPE_CHECKING:  # the export modules are imported when the command runs, not when the CLI starts
@@ -71,7 +71,7 @@ def read_touchpoint_mapping(path: Path | None) -> dict[str, dict[str, object]]:
     """
     from analyzer.export.tickets import check_mapping
 
-    source = path or Path(__file__).resolve().parent.parent / "taxonomy.toml"
+    source = path or Path(__file__).resolve().parent.parent / "classify" / "taxonomy.toml"
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except OSError as error:

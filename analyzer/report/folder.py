@@ -1,6 +1,6 @@
 """Writing a run's outputs to a folder, all or nothing.
 
-The folder is replaced as a whole (see :mod:`analyzer.atomic`): a reader sees
+The folder is replaced as a whole (see :mod:`analyzer.io.atomic`): a reader sees
 the previous outputs or the complete new ones, never half files.
 
 Every CSV and XLSX cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer import schema as S
-from analyzer.atomic import recover, write_folder
+from analyzer.io.atomic import recover, write_folder
 from analyzer.errors import OutputError, OutputExists, UsageError
 from analyzer.pipeline import Result
 
@@ -192,7 +192,7 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
             names.append(f"{name}{suffix}")
     (folder / "issues.json").write_text(json.dumps(issues_json(tables["issues"]), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     names.append("issues.json")
-    from analyzer.report import render_report
+    from analyzer.report.html import render_report
 
     (folder / "report.html").write_text(render_report(result), encoding="utf-8")
     names.append("report.html")

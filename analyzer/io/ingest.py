@@ -24,10 +24,10 @@ from typing import BinaryIO
 import pandas as pd
 
 from analyzer import schema as S
-from analyzer.columns import ColumnMapping, map_columns
+from analyzer.io.columns import ColumnMapping, map_columns
 from analyzer.config import AnalysisConfig
-from analyzer.normalize import normalize_text
-from analyzer.readers import DEFAULT_LIMITS, Limits, RawTable, read_table, to_cell, unique_columns
+from analyzer.text.normalize import normalize_text
+from analyzer.io.readers import DEFAULT_LIMITS, Limits, RawTable, read_table, to_cell, unique_columns
 from analyzer.reporter import NullReporter, Reporter
 
 Source = str | Path | BinaryIO | pd.DataFrame

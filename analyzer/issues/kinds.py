@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from analyzer.features import PUNCT, token_pairs
+from analyzer.text.tokens import PUNCT, token_pairs
 
 COMPLAINT, SUGGESTION, PRAISE, NEUTRAL, FILLER = "complaint", "suggestion", "praise", "neutral", "filler"
 KINDS = (COMPLAINT, SUGGESTION, PRAISE, NEUTRAL, FILLER)

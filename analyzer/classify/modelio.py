@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.atomic import write_folder
+from analyzer.io.atomic import write_folder
 from analyzer.errors import ModelError
-from analyzer.estimators import SentimentClassifier, TouchpointClassifier
+from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifier
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "model_card.json"
@@ -31,11 +31,11 @@ CARD_FORMAT = 1
 
 # Every non-builtin type a model file may contain. skops refuses anything else.
 TRUSTED_TYPES = frozenset({
-    "analyzer.estimators.TouchpointClassifier",
-    "analyzer.estimators.SentimentClassifier",
-    "analyzer.features.TfidfFeatures",
-    "analyzer.features._identity",
-    "analyzer.embeddings.E5Featurizer",
+    "analyzer.classify.estimators.TouchpointClassifier",
+    "analyzer.classify.estimators.SentimentClassifier",
+    "analyzer.classify.features.TfidfFeatures",
+    "analyzer.classify.features._identity",
+    "analyzer.classify.embeddings.E5Featurizer",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.StratifiedKFold",
@@ -81,7 +81,7 @@ class FeedbackModel:
 def default_model_dir() -> Path:
     """The shipped default model: ``$ANALYZER_MODEL`` if set, else ``models/default`` in the source tree."""
     env = os.environ.get("ANALYZER_MODEL")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "models" / "default"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models" / "default"
 
 
 def _sha256(path: Path) -> str:

@@ -21,10 +21,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from analyzer.labels import LabeledSet
-from analyzer.modelio import FeedbackModel
+from analyzer.classify.labels import LabeledSet
+from analyzer.classify.modelio import FeedbackModel
 from analyzer.pipeline import Result
-from analyzer.training import Evaluation
+from analyzer.classify.training import Evaluation
 
 T = TypeVar("T")
 PROGRESS_AFTER_SECONDS = 2.0
@@ -109,7 +109,7 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     console.print(table)
     print_top_issues(console, result.issues)
     if result.nps is not None:
-        from analyzer.nps import summary_lines
+        from analyzer.nps.report import summary_lines
 
         for line in summary_lines(result.nps):
             console.print(escape(line), highlight=False, style="bold" if line == "Why detractors?" else None)

@@ -1,0 +1,1 @@
+"""Reading input: file formats and encodings (readers), column roles (columns), rows to comments or rejects (ingest), atomic folder writes (atomic)."""
