@@ -35,6 +35,39 @@ class ColumnChoice:
 
 
 @dataclass(frozen=True)
+class AnswersColumns:
+    """Columns of a separate NPS answers file (``--nps FILE``) the user named; ``None`` means "guess it"."""
+
+    respondent: str | None = None
+    score: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class NpsSettings:
+    """How NPS drivers are estimated and tested.
+
+    Attributes:
+        min_mentions: a driver needs this many respondents mentioning it (and not) to get a number;
+            also the segment size below which breakdowns carry a warning note.
+        n_boot: bootstrap replicates for the 95% intervals (0 skips them).
+        seed: makes the bootstrap deterministic.
+        alpha: family-wise (``holm``, ``bonferroni``) or false-discovery (``fdr_bh``) rate for ``significant``.
+        correction: the multiple-comparison rule over every tested driver.
+        include_praise: test praise groups as drivers too.
+        period: ``day``, ``week``, ``month`` or ``quarter``; ``None`` follows :func:`analyzer.periods.period_length`.
+    """
+
+    min_mentions: int = 30
+    n_boot: int = 1000
+    seed: int = 0
+    alpha: float = 0.05
+    correction: str = "holm"
+    include_praise: bool = False
+    period: str | None = None
+
+
+@dataclass(frozen=True)
 class AnalysisConfig:
     """Everything a run of ``analyze`` depends on besides the input itself.
 
