@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.errors import UsageError
+from analyzer.classify.frozen_map import FrozenMap
 from analyzer.classify.taxonomy import (
     DEFAULT_SOURCE,
-    FrozenMap,
     Taxonomy,
     TaxonomyError,
     Touchpoint,
@@ -23,6 +22,7 @@ from analyzer.classify.taxonomy import (
     parse_taxonomy,
     taxonomy_from_labels,
 )
+from analyzer.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "analyzer" / "classify" / "taxonomy.toml"
