@@ -21,16 +21,9 @@ What counts as each kind:
   rest by a comma and judged by the same matcher; there is no phone pattern of
   our own. Stretches of more than 24 tokens (tables of numbers) only get the
   matcher's verdict on the whole.
-* **card**: 13-19 digits (first digit not 0), contiguous or grouped 4-4-4-4[-1..3],
-  4-6-5 or 4-6-4 with one kind of separator (space, no-break space or hyphen),
-  passing ``stdnum.luhn``. Digits glued to letters, decimals or a ``+`` are not cards.
-* **iban**: two letters, two check digits and up to 30 letters or digits, compact
-  or in groups of four separated by single (no-break) spaces, any letter case,
-  accepted by ``stdnum.iban.is_valid``; trailing groups are dropped until it
-  validates, so a following word or number does not hide it. Iranian IBANs
-  (``IR`` + 24 digits) are missing from stdnum's registry, so for them only the
-  structure and the ISO 7064 mod 97-10 checksum (``stdnum.iso7064.mod_97_10``)
-  are checked.
+* **card** and **iban**: a card number that passes the Luhn check, an IBAN that
+  passes the mod 97 check; :mod:`analyzer.text.bank_numbers` says exactly what
+  each looks like.
 
 Pre-checks keep the cost near zero for most comments: the e-mail search runs only
 when the text has an ``@``, the card and phone searches only when it has seven
@@ -57,19 +50,16 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
-from stdnum import iban as stdnum_iban
-from stdnum import luhn
-from stdnum.iso7064 import mod_97_10
 
 from analyzer.config import DEFAULT_PHONE_REGIONS
 from analyzer.errors import UsageError
+from analyzer.text.bank_numbers import ascii_digits, card_spans, iban_spans
 
 #: Replacement token per kind. The key order is the tie-break order at equal span length.
 TOKENS: dict[str, str] = {"card": "[CARD]", "iban": "[IBAN]", "phone": "[PHONE]", "email": "[EMAIL]"}
@@ -89,7 +79,6 @@ _RANK = {kind: rank for rank, kind in enumerate(TOKENS)}
 # joined by at most 4 such characters. Text without one skips the search.
 _PHONE_GAP = r"(?:\W|[xXー])"
 _SEVEN_DIGITS = re.compile(rf"\d(?:{_PHONE_GAP}{{0,4}}\d){{{MIN_PHONE_DIGITS - 1}}}")
-_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 _DIGIT = re.compile(r"\d")
 
 # --- e-mail -----------------------------------------------------------------
@@ -105,26 +94,6 @@ _EMAIL = re.compile(
     r"(?:[^\W\d_]{2,63}|xn--[a-zA-Z0-9-]{1,59})"
     r"(?![\w-])"
 )
-
-# --- cards and IBANs (searched in the ASCII-digit copy of the text) ----------
-# Group separators: space, no-break space, narrow no-break space (banking apps
-# copy those), and for cards the hyphen.
-_SPACES = "\u0020\u00a0\u202f"
-_CARD = re.compile(
-    r"(?<![\w.,+])"  # not inside a word, a decimal number or a +phone number
-    r"(?:[1-9][0-9]{12,18}"
-    rf"|[1-9][0-9]{{3}}(?P<sep>[{_SPACES}-])[0-9]{{4}}(?P=sep)[0-9]{{4}}(?P=sep)[0-9]{{4}}"
-    r"(?:(?P=sep)(?P<tail>[0-9]{1,3}))?"
-    rf"|[1-9][0-9]{{3}}(?P<sep2>[{_SPACES}-])[0-9]{{6}}(?P=sep2)[0-9]{{4,5}})"
-    r"(?!\w|[.,][0-9])"
-)
-_CARD_SEPARATOR = re.compile(f"[{_SPACES}-]")
-_IBAN = re.compile(
-    rf"(?<!\w)[A-Za-z]{{2}}[0-9]{{2}}(?:[{_SPACES}]?[A-Za-z0-9]{{4}}){{2,7}}(?:[{_SPACES}]?[A-Za-z0-9]{{1,4}})?(?!\w)"
-)
-_IBAN_SEPARATOR = re.compile(f"[{_SPACES}]")
-# Countries whose IBANs stdnum's registry lacks: the compact form to expect.
-_EXTRA_IBAN = {"IR": re.compile(r"IR[0-9]{24}")}
 
 # --- phone fallback -----------------------------------------------------------
 # phonenumbers takes digits joined by spaces as one candidate and gives up on it
@@ -168,18 +137,6 @@ class Redaction:
     kind: str
     start: int
     end: int
-
-
-class _AsciiDigits(dict):
-    """``str.translate`` table mapping every Unicode decimal digit to its ASCII twin, filled lazily."""
-
-    def __missing__(self, code: int) -> int:
-        digit = unicodedata.decimal(chr(code), None)
-        self[code] = code if digit is None else 0x30 + digit
-        return self[code]
-
-
-_ASCII_DIGITS = _AsciiDigits()
 
 
 class Redactor:
@@ -291,10 +248,10 @@ class Redactor:
         found: list[Redaction] = []
         if "@" in text:
             found += [Redaction("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
-        ascii_text = text.translate(_ASCII_DIGITS) if _NON_ASCII_DIGIT.search(text) else text
-        found += [Redaction("iban", start, end) for start, end in _ibans(ascii_text)]
+        ascii_text = ascii_digits(text)
+        found += [Redaction("iban", start, end) for start, end in iban_spans(ascii_text)]
         if _SEVEN_DIGITS.search(text):
-            found += [Redaction("card", start, end) for start, end in _cards(ascii_text)]
+            found += [Redaction("card", start, end) for start, end in card_spans(ascii_text)]
             phones = self._phones(text, found)
             found += [Redaction("phone", start, end) for start, end in phones]
         return _resolve(found)
@@ -351,45 +308,6 @@ class Redactor:
 
 # --- helpers --------------------------------------------------------------------
 
-
-def _cards(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of Luhn-valid card numbers in an ASCII-digit text."""
-    pos = 0
-    while match := _CARD.search(text, pos):
-        ends = [match.end()]
-        if match.group("tail"):
-            ends.append(match.start("tail") - 1)  # "4111 1111 1111 1111 12/26": drop the "12"
-        for end in ends:
-            if luhn.is_valid(_CARD_SEPARATOR.sub("", text[match.start() : end])):
-                yield match.start(), end
-                pos = end
-                break
-        else:
-            pos = match.start() + 1
-
-
-def _ibans(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of valid IBANs in an ASCII-digit text, trailing groups dropped until one validates."""
-    pos = 0
-    while match := _IBAN.search(text, pos):
-        start = match.start()
-        ends = [match.end()] + [i for i in range(match.end() - 1, start, -1) if text[i] in _SPACES]
-        for end in ends:
-            if _is_iban(_IBAN_SEPARATOR.sub("", text[start:end])):
-                yield start, end
-                pos = end
-                break
-        else:
-            pos = start + 1
-
-
-def _is_iban(compact: str) -> bool:
-    """Whether a compact candidate is a valid IBAN."""
-    compact = compact.upper()
-    extra = _EXTRA_IBAN.get(compact[:2])
-    if extra is not None:
-        return bool(extra.fullmatch(compact)) and mod_97_10.is_valid(compact[4:] + compact[:4])
-    return stdnum_iban.is_valid(compact)
 
 
 def _touches_time(text: str, start: int, end: int) -> bool:
