@@ -9,16 +9,14 @@ import pytest
 import requests
 import responses
 
+from analyzer.export.auth import Secret, basic_auth, header_auth
 from analyzer.export.credentials import resolve_connection
 from analyzer.export.http import (
     HttpClient,
-    Secret,
     TrackerAuthError,
     TrackerRateLimited,
     TrackerRejected,
     TrackerUnavailable,
-    basic_auth,
-    header_auth,
 )
 
 from .roundup_server import free_port

@@ -15,8 +15,8 @@ import pytest
 import responses
 
 from analyzer.errors import ExportError
+from analyzer.export.auth import Secret
 from analyzer.export.credentials import Connection
-from analyzer.export.http import Secret
 from analyzer.export.issues import issue_from_dict
 from analyzer.export.ledger import Ledger
 from analyzer.export.push import Created, PushFailed, Tracker, push

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from analyzer.errors import UsageError
-from analyzer.export.http import Secret, check_url
+from analyzer.export.auth import Secret, check_url
 
 KEYRING_SERVICE = "feedback-analyzer"
 ENV: dict[str, dict[str, str]] = {

@@ -37,13 +37,14 @@ from typing import Any
 import requests
 
 from analyzer import __version__
-from analyzer.io.atomic import recover, write_folder
 from analyzer.errors import OutputError, OutputExists, UsageError
 from analyzer.export import files, github, gitlab, jira, roundup, zendesk
+from analyzer.export.auth import Secret, basic_auth, header_auth
 from analyzer.export.credentials import Connection, token_hint
-from analyzer.export.http import HttpClient, Secret, basic_auth, header_auth, now_iso
+from analyzer.export.http import HttpClient, now_iso
 from analyzer.export.push import Tracker
 from analyzer.export.tickets import Ticket
+from analyzer.io.atomic import recover, write_folder
 
 MANIFEST = "manifest.json"
 
