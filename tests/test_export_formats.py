@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import OutputExists
+from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.github import github_payload
 from analyzer.export.gitlab import gitlab_payload
 from analyzer.export.issues import issue_from_dict, load_issues, select_issues
 from analyzer.export.jira import adf_document, jira_bulk_payloads, jira_payload
+from analyzer.export.render import render_wiki
 from analyzer.export.targets import PayloadOptions, get_target, write_export
-from analyzer.export.tickets import build_tickets, render_wiki, ticket_blocks, update_blocks
+from analyzer.export.tickets import build_tickets
 from analyzer.export.zendesk import zendesk_payload
 
 from .conftest import DATA

@@ -6,22 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.errors import UsageError
 from analyzer.cli.export import read_touchpoint_mapping
+from analyzer.errors import UsageError
+from analyzer.export.blocks import MARKER_RE, facts, ticket_blocks, update_blocks
 from analyzer.export.issues import Issue
-from analyzer.export.tickets import (
-    MARKER_RE,
-    PriorityRule,
-    build_ticket,
-    check_mapping,
-    facts,
-    render_markdown,
-    render_plain,
-    render_wiki,
-    ticket_blocks,
-    touchpoint_fields,
-    update_blocks,
-)
+from analyzer.export.render import render_markdown, render_plain, render_wiki
+from analyzer.export.tickets import PriorityRule, build_ticket, check_mapping, touchpoint_fields
 
 
 def _issue(**fields) -> Issue:

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzer.export.tickets import MAX_QUOTES, Ticket, md_escape, render_markdown, render_plain, ticket_blocks
+from analyzer.export.blocks import ticket_blocks
+from analyzer.export.render import md_escape, render_markdown, render_plain
+from analyzer.export.tickets import MAX_QUOTES, Ticket
 
 if TYPE_CHECKING:
     import pandas as pd

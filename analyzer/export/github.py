@@ -23,9 +23,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from analyzer.errors import UsageError
+from analyzer.export.blocks import MARKER_RE, ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient
 from analyzer.export.push import Created, Found, Tracker
-from analyzer.export.tickets import MARKER_RE, Ticket, render_markdown, slug_label, ticket_blocks, update_blocks
+from analyzer.export.render import render_markdown
+from analyzer.export.tickets import Ticket, slug_label
 
 STATIC_LABEL = "complaint-analyzer"
 BODY_MAX = 65_536

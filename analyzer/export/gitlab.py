@@ -18,10 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 from analyzer.errors import UsageError
+from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.github import priority_label
 from analyzer.export.http import HttpClient
 from analyzer.export.push import Created, Found, Tracker
-from analyzer.export.tickets import Ticket, render_markdown, ticket_blocks, update_blocks
+from analyzer.export.render import render_markdown
+from analyzer.export.tickets import Ticket
 
 
 def gitlab_payload(ticket: Ticket) -> dict[str, Any]:

@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import UsageError
+from analyzer.export.blocks import Block, Facts, Heading, Marker, Paragraph, Quotes, ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient, body_message
 from analyzer.export.push import Created, Failed, Found, Tracker
-from analyzer.export.tickets import Block, Facts, Heading, Marker, Paragraph, Quotes, Ticket, render_wiki, ticket_blocks, update_blocks
+from analyzer.export.render import render_wiki
+from analyzer.export.tickets import Ticket
 
 BULK_SIZE = 50
 SEARCH_CHUNK = 50

@@ -24,9 +24,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient, TrackerRejected
 from analyzer.export.push import Created, Found, Tracker
-from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket, render_plain, ticket_blocks, update_blocks
+from analyzer.export.render import render_plain
+from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket
 
 PAGE = 500
 

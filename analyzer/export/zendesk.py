@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient
 from analyzer.export.push import Created, Found, Tracker
-from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket, render_plain, ticket_blocks, update_blocks
+from analyzer.export.render import render_plain
+from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket
 
 CREATE_MANY_SIZE = 100
 
