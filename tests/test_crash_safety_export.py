@@ -62,10 +62,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.io.atomic import recover
 from analyzer.cli.app import app
 from analyzer.export.issues import fingerprint_of
 from analyzer.export.ledger import Entry, Ledger
+from analyzer.io.atomic import recover
 
 from .roundup_server import RoundupServer, running_roundup
 from .test_crash_safety import CHILD, _snapshot
