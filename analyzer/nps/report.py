@@ -5,7 +5,7 @@ else the comment itself. A respondent mentions an issue or a touchpoint when
 any of their comments does. Promoters score 9-10, passives 7-8, detractors
 0-6; NPS = % promoters - % detractors, passives counting in the base only.
 
-Rules this module applies (each is documented where it is applied):
+The arithmetic and the bands are in :mod:`analyzer.nps.arithmetic`. Rules this module applies (each is documented where it is applied):
 
 - Conflicts: in same-file mode a respondent whose comments carry *different*
   scores is left out of the NPS (no score, ``conflict`` true) and listed in
@@ -44,9 +44,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -56,19 +54,13 @@ from threadpoolctl import threadpool_limits
 
 from analyzer import schema as S
 from analyzer.errors import UsageError
-from analyzer.nps.join import Answers, Coverage, Joined, isin, join
+from analyzer.nps.answers import Answers
+from analyzer.nps.arithmetic import BANDS, NpsValue, band, band_code, count, is_detractor, is_promoter, nps, nps_groups
+from analyzer.nps.join import Coverage, Joined, join
+from analyzer.nps.tables import CONFLICT_COLUMNS, conflict_table, isin, records
 from analyzer.reporter import NullReporter, Reporter
 
-PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 ISSUE, TOUCHPOINT = "issue", "touchpoint"
-
-BANDS: dict[str, str] = {
-    "favourite": "above 50: the brand is a favourite",
-    "between": "between 45 and 50: between the bands (10-45 known but must become more customer-oriented; above 50 a favourite)",
-    "known": "10 to 45: the brand is known but must become more customer-oriented",
-    "not_valued": "below 10: customers do not value the company",
-    "none": "no NPS answers, so no score to read",
-}
 
 FREQS = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
 CORRECTIONS = ("holm", "fdr_bh", "bonferroni")
@@ -93,147 +85,8 @@ DRIVER_COLUMNS = [
     "detractors_mentioning", "promoters_mentioning", "detractor_share_with", "detractor_share_without", "detractor_lift",
     "coef", "p_value", "p_adjusted", "significant", "verdict", "note",
 ]
-CONFLICT_COLUMNS = [S.REJECT_LINE, S.REJECT_COLUMN, S.REJECT_PROBLEM, S.REJECT_REASON, S.RESPONDENT_ID, S.COMMENT_ID]
 
 _MAX_COEF = 15.0  # a log-odds beyond this means (quasi-)separation, not an estimate
-
-
-# -- arithmetic -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NpsValue:
-    """Exact NPS arithmetic with its counts.
-
-    Attributes:
-        n: respondents with a score (the base; passives included).
-        promoters, passives, detractors: counts, summing to ``n``.
-
-    Example:
-        >>> v = NpsValue(n=4, promoters=2, passives=1, detractors=1)
-        >>> v.nps, v.exact, v.promoter_pct
-        (25.0, Fraction(25, 1), 50.0)
-    """
-
-    n: int
-    promoters: int
-    passives: int
-    detractors: int
-
-    @property
-    def nps(self) -> float | None:
-        """% promoters - % detractors, from -100 to 100; ``None`` when nobody answered."""
-        return None if self.n == 0 else 100 * (self.promoters - self.detractors) / self.n
-
-    @property
-    def exact(self) -> Fraction | None:
-        """The NPS as an exact fraction (``Fraction(100, 3)`` for 33.33...)."""
-        return None if self.n == 0 else Fraction(100 * (self.promoters - self.detractors), self.n)
-
-    @property
-    def promoter_pct(self) -> float | None:
-        """Share of promoters in percent."""
-        return None if self.n == 0 else 100 * self.promoters / self.n
-
-    @property
-    def passive_pct(self) -> float | None:
-        """Share of passives in percent."""
-        return None if self.n == 0 else 100 * self.passives / self.n
-
-    @property
-    def detractor_pct(self) -> float | None:
-        """Share of detractors in percent."""
-        return None if self.n == 0 else 100 * self.detractors / self.n
-
-    @property
-    def margin_95(self) -> float | None:
-        """Half-width of the normal-approximation 95% interval, in NPS points (0 when every answer is in one group).
-
-        Example:
-            >>> round(NpsValue(100, 50, 20, 30).margin_95, 1)
-            17.1
-        """
-        if self.n == 0:
-            return None
-        p, d = self.promoters / self.n, self.detractors / self.n
-        return 1.96 * 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / self.n)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Counts, shares and score for ``nps.json``.
-
-        Example:
-            >>> NpsValue(2, 1, 0, 1).to_dict()["nps"]
-            0.0
-        """
-        return {
-            "n": self.n, "promoters": self.promoters, "passives": self.passives, "detractors": self.detractors,
-            "nps": self.nps, "promoter_pct": self.promoter_pct, "passive_pct": self.passive_pct,
-            "detractor_pct": self.detractor_pct, "margin_95": self.margin_95,
-        }
-
-
-def nps(scores: Iterable[object]) -> NpsValue:
-    """Count promoters, passives and detractors among 0-10 scores; missing ones (None, NA, NaN) are not in the base.
-
-    An empty input (or only missing scores) gives ``n == 0`` and ``nps is None``.
-
-    Raises:
-        ValueError: a score is not a whole number from 0 to 10 (the pipeline rejects those at ingestion).
-
-    Example:
-        >>> nps([10, 9, 8, 7, 6, 0, None])
-        NpsValue(n=6, promoters=2, passives=2, detractors=2)
-        >>> nps([]).nps is None
-        True
-    """
-    values = scores if isinstance(scores, pd.Series) else pd.Series(list(scores), dtype=object)
-    try:
-        numbers = pd.to_numeric(values, errors="raise").astype("Float64").dropna().to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        bad = next(v for v in values if not _is_missing(v) and not isinstance(v, (int, float, np.number)))
-        raise ValueError(f"NPS score {bad!r} is not a number; accepted: whole numbers 0 to 10") from None
-    wrong = numbers[(numbers != np.round(numbers)) | (numbers < 0) | (numbers > 10)]
-    if len(wrong):
-        raise ValueError(f"NPS score {wrong[0]:g} is not a whole number from 0 to 10; accepted: whole numbers 0 to 10")
-    return _count(numbers)
-
-
-def _count(numbers: np.ndarray) -> NpsValue:
-    promoters = int((numbers >= 9).sum())
-    detractors = int((numbers <= 6).sum())
-    return NpsValue(len(numbers), promoters, len(numbers) - promoters - detractors, detractors)
-
-
-def band_code(value: float | None) -> str:
-    """The band of an NPS: ``favourite``, ``between``, ``known``, ``not_valued`` or ``none`` (see :data:`BANDS`).
-
-    Edges: 50 is ``between`` (not above 50), 45 and 10 are ``known``.
-
-    Example:
-        >>> [band_code(v) for v in (50.1, 50, 45.5, 45, 10, 9.9, None)]
-        ['favourite', 'between', 'between', 'known', 'known', 'not_valued', 'none']
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "none"
-    if value > 50:
-        return "favourite"
-    if value > 45:
-        return "between"
-    if value >= 10:
-        return "known"
-    return "not_valued"
-
-
-def band(value: float | None) -> str:
-    """The plain-language reading of an NPS, printed next to the score.
-
-    Example:
-        >>> band(62.0)
-        'above 50: the brand is a favourite'
-        >>> band(47.0)
-        'between 45 and 50: between the bands (10-45 known but must become more customer-oriented; above 50 a favourite)'
-    """
-    return BANDS[band_code(value)]
 
 
 # -- respondents ----------------------------------------------------------------
@@ -327,7 +180,7 @@ def respondents(comments: pd.DataFrame, answers: Answers | Joined | None = None,
         joined = answers if isinstance(answers, Joined) else join(comments, answers, reporter=reporter)
         table, score, source, conflicts = _apply_answers(table, score, source, conflicts, joined)
     table[S.NPS_SCORE] = pd.array([None if math.isnan(s) else int(s) for s in score], dtype="Int64")
-    table[S.NPS_GROUP] = pd.array([_group_of(s) for s in score], dtype="string")
+    table[S.NPS_GROUP] = nps_groups(score)
     table[SCORE_SOURCE] = pd.array(source, dtype="string")
     order = [S.RESPONDENT_ID, FROM_COMMENT, N_COMMENTS, S.NPS_SCORE, S.NPS_GROUP, SCORE_SOURCE, CONFLICT, S.DATE, S.CHANNEL, S.LANG,
              S.TOUCHPOINTS, S.ISSUE_IDS]
@@ -335,12 +188,6 @@ def respondents(comments: pd.DataFrame, answers: Answers | Joined | None = None,
     if n_conflicts:
         reporter.warn(f"{n_conflicts:,} respondent(s) gave different scores on different comments; left out of the NPS (listed in the NPS rejects)")
     return Respondents(table[order], conflicts, joined)
-
-
-def _group_of(score: float) -> str | None:
-    if math.isnan(score):
-        return None
-    return PROMOTER if score >= 9 else PASSIVE if score >= 7 else DETRACTOR
 
 
 def _same_file_conflicts(
@@ -355,15 +202,7 @@ def _same_file_conflicts(
             rid = str(table[S.RESPONDENT_ID].iat[k])
             reason = f"respondent '{rid}' gave different scores: {listed}; left out of the NPS; give one score per respondent"
             rows.append((int(lines[scored[0]]), S.NPS_SCORE, "conflicting_nps", reason, rid, ";".join(str(comments[S.COMMENT_ID].iat[p]) for p in scored)))
-    return _conflict_frame(rows)
-
-
-def _conflict_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
-    frame[S.REJECT_LINE] = frame[S.REJECT_LINE].astype("int64")
-    for column in CONFLICT_COLUMNS[1:]:
-        frame[column] = frame[column].astype("string")
-    return frame
+    return conflict_table(rows)
 
 
 def _apply_answers(
@@ -444,13 +283,6 @@ def _table(resp: Respondents | pd.DataFrame) -> pd.DataFrame:
     return resp.table if isinstance(resp, Respondents) else resp
 
 
-def _is_missing(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 # -- segments and periods -------------------------------------------------------
 
 
@@ -502,7 +334,7 @@ def breakdown(resp: Respondents | pd.DataFrame, by: str, *, freq: str | None = N
 
 
 def _segment_row(name: object, scores: pd.Series) -> tuple[Any, ...]:
-    v = _count(scores.to_numpy())
+    v = count(scores.to_numpy())
     return (str(name), v.n, v.promoters, v.passives, v.detractors, v.nps, v.promoter_pct, v.detractor_pct)
 
 
@@ -568,7 +400,7 @@ def periods(resp: Respondents | pd.DataFrame, freq: str | None = None) -> pd.Dat
     scores = table[S.NPS_SCORE].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     rows = []
     for period in span:
-        v = _count(scores[which == period.ordinal])
+        v = count(scores[which == period.ordinal])
         rows.append((_period_label(period, freq), period.start_time.normalize(), period.end_time.normalize(), freq, v.n, v.promoters,
                      v.passives, v.detractors, v.nps, v.promoter_pct, v.detractor_pct))
     frame = pd.DataFrame(rows, columns=["period", "start", "end", "freq", "n", "promoters", "passives", "detractors", "nps", "promoter_pct",
@@ -696,7 +528,7 @@ def drivers(
     scored = table[table[S.NPS_SCORE].notna()].reset_index(drop=True)
     found = _driver_matrix(scored, issues, include_praise)
     scores = scored[S.NPS_SCORE].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    is_p, is_d = scores >= 9, scores <= 6
+    is_p, is_d = is_promoter(scores), is_detractor(scores)
     n, n_p, n_d = len(scores), int(is_p.sum()), int(is_d.sum())
     M = found.mentions
     m = np.asarray(M.sum(axis=0)).ravel()
@@ -1028,7 +860,7 @@ class PeriodChange:
     def to_dict(self) -> dict[str, Any]:
         """The change for ``nps.json``."""
         return {"a": self.a, "b": self.b, "freq": self.freq, "nps_a": self.nps_a.to_dict(), "nps_b": self.nps_b.to_dict(),
-                "total": self.total, "by_driver": _records(self.by_driver)}
+                "total": self.total, "by_driver": records(self.by_driver)}
 
 
 def change(
@@ -1088,9 +920,9 @@ def change(
 
     def parts(mask: np.ndarray) -> tuple[NpsValue, np.ndarray, np.ndarray, np.ndarray]:
         sub = found.mentions[mask]
-        v = _count(scores[mask])
+        v = count(scores[mask])
         m = np.asarray(sub.sum(axis=0)).ravel()
-        return v, m, sub.T @ (scores[mask] >= 9).astype(float), sub.T @ (scores[mask] <= 6).astype(float)
+        return v, m, sub.T @ is_promoter(scores[mask]).astype(float), sub.T @ is_detractor(scores[mask]).astype(float)
 
     va, ma, pa, da = parts(in_a)
     vb, mb, pb, db = parts(in_b)
@@ -1189,9 +1021,9 @@ class NpsReport:
                 "total": len(table), "scored": self.overall.n, "unscored": int(table[S.NPS_SCORE].isna().sum()),
                 "conflicts": int(table[CONFLICT].sum()), "from_comments_without_respondent_id": int(table[FROM_COMMENT].sum()),
             },
-            "periods": {"freq": self.freq, "undated": undated, "rows": _records(self.periods.drop(columns=["freq"], errors="ignore"))},
+            "periods": {"freq": self.freq, "undated": undated, "rows": records(self.periods.drop(columns=["freq"], errors="ignore"))},
             "change": self.change.to_dict() if self.change else None,
-            "breakdowns": {by: _records(frame) for by, frame in self.breakdowns.items()},
+            "breakdowns": {by: records(frame) for by, frame in self.breakdowns.items()},
             "top_drivers": top_drivers_text(self),
             "coverage": self.coverage.to_dict() if self.coverage else None,
             "parameters": self.parameters,
@@ -1406,25 +1238,6 @@ def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
     if report.change is not None:
         lines += change_text(report.change)
     return lines
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts: NaN and NA become None, timestamps ISO dates, numpy scalars Python ones."""
-    out = []
-    for record in frame.to_dict("records"):
-        clean = {}
-        for key, value in record.items():
-            if isinstance(value, (frozenset, set)):
-                value = sorted(value)
-            elif _is_missing(value):
-                value = None
-            elif isinstance(value, pd.Timestamp):
-                value = value.date().isoformat()
-            elif isinstance(value, np.generic):
-                value = value.item()
-            clean[str(key)] = value
-        out.append(clean)
-    return out
 
 
 def with_nps_impact(issues: pd.DataFrame, driver_table: pd.DataFrame) -> pd.DataFrame:
