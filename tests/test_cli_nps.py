@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from analyzer import schema as S
 from analyzer.cli.app import app
-from analyzer.nps.report import DRIVER_COLUMNS
+from analyzer.nps.drivers import DRIVER_COLUMNS
 
 from .conftest import SAMPLE
 

@@ -12,6 +12,7 @@ import pytest
 
 from analyzer import nps as N
 from analyzer import schema as S
+from analyzer.config import NpsSettings
 from analyzer.errors import UsageError
 from tests import nps_synth
 
@@ -401,7 +402,7 @@ def test_nps_drivers_with_no_scores_at_all() -> None:
 
 def test_nps_report_json_is_strict_json_with_the_promised_parts() -> None:
     comments, issues = nps_synth.make(600, {"ISSUE-A": 0.3}, seed=8)
-    report = N.nps_report(comments, issues, n_boot=100)
+    report = N.nps_report(comments, issues, settings=NpsSettings(n_boot=100))
     data = report.to_json()
     json.dumps(data, allow_nan=False)
     assert set(data) >= {"overall", "band", "respondents", "periods", "change", "breakdowns", "top_drivers", "coverage", "parameters"}
@@ -415,7 +416,7 @@ def test_nps_report_json_is_strict_json_with_the_promised_parts() -> None:
 
 def test_nps_report_without_any_score_is_empty_not_broken() -> None:
     comments = _comments([{"comment_id": "c1", "respondent_id": "A", "nps_score": None, "issue_ids": "late"}])
-    report = N.nps_report(comments, n_boot=10)
+    report = N.nps_report(comments, settings=NpsSettings(n_boot=10))
     assert report.overall.n == 0 and report.band == "no NPS answers, so no score to read"
     json.dumps(report.to_json(), allow_nan=False)
     assert N.summary_lines(report)[0] == "NPS: no respondent has a score"
@@ -423,7 +424,7 @@ def test_nps_report_without_any_score_is_empty_not_broken() -> None:
 
 def test_nps_top_drivers_text_plain_language() -> None:
     comments, issues = nps_synth.make(3000, {"ISSUE-A": 0.3}, rates={"ISSUE-A": 0.2}, seed=9)
-    report = N.nps_report(comments, issues, n_boot=200)
+    report = N.nps_report(comments, issues, settings=NpsSettings(n_boot=200))
     lines = N.top_drivers_text(report)
     assert 1 <= len(lines) <= 5
     first = report.drivers.iloc[0]
@@ -468,7 +469,7 @@ def test_nps_top_drivers_text_without_drivers() -> None:
 
 
 def test_respondents_when_no_comment_mentions_any_issue() -> None:
-    from analyzer.nps.report import respondents
+    from analyzer.nps.respondents import respondents
 
     comments = pd.DataFrame({"comment_id": ["1", "2"], "respondent_id": ["a", "b"], "nps_score": pd.array([9, 3], dtype="Int64"),
                              "touchpoints": ["", ""], "issue_ids": ["", ""]})

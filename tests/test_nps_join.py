@@ -10,6 +10,7 @@ import pytest
 
 from analyzer import nps as N
 from analyzer import schema as S
+from analyzer.config import NpsSettings
 from analyzer.errors import EmptyFile, InputError, UnknownColumn
 from analyzer.nps.join import Answers, join, read_answers
 from tests import nps_synth
@@ -241,8 +242,8 @@ def test_nps_join_gives_the_same_nps_as_same_file_mode() -> None:
     comments, issues = nps_synth.make(400, {"ISSUE-A": 0.3}, seed=3)
     bare, answers_frame = nps_synth.split_answers(comments)
     answers = read_answers(answers_frame, respondent_col="respondent_id", nps_col="nps", date_col="date")
-    same = N.nps_report(comments, issues, n_boot=0)
-    separate = N.nps_report(bare, issues, answers, n_boot=0)
+    same = N.nps_report(comments, issues, settings=NpsSettings(n_boot=0))
+    separate = N.nps_report(bare, issues, answers, settings=NpsSettings(n_boot=0))
     assert same.overall == separate.overall
     assert separate.coverage is not None and separate.coverage.comments_with_answer == len(bare)
     pd.testing.assert_frame_equal(same.drivers, separate.drivers)
@@ -251,7 +252,7 @@ def test_nps_join_gives_the_same_nps_as_same_file_mode() -> None:
 def test_nps_join_report_rejects_gather_every_nps_row_problem() -> None:
     answers = read_answers(DATA / "bad_scores.csv")  # R6 8 kept, 5 rejected
     comments = _comments([("c1", "R6", 2), ("c2", "R9", None)])
-    report = N.nps_report(comments, answers=answers, n_boot=0)
+    report = N.nps_report(comments, answers=answers, settings=NpsSettings(n_boot=0))
     rejects = report.rejects()
     assert rejects["file"].value_counts().to_dict() == {str(DATA / "bad_scores.csv"): 5, "comments": 2}
     assert set(rejects[S.REJECT_PROBLEM]) == {"bad_nps", "no_answer", "nps_disagrees"}

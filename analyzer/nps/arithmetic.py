@@ -3,9 +3,8 @@
 Promoters score :data:`PROMOTER_MIN` to 10 (9-10), detractors 0 to
 :data:`DETRACTOR_MAX` (0-6), passives the rest (7-8); NPS = % promoters -
 % detractors, passives counting in the base only. This module holds the only
-definition of that rule; everything else (respondent groups, drivers, the
-answers file, :mod:`analyzer.text.prepare`) uses :func:`nps_groups`,
-:func:`is_promoter` and :func:`is_detractor`.
+definition of that rule: group scores with :func:`nps_groups`,
+:func:`is_promoter` and :func:`is_detractor` rather than comparing them.
 
 Bands are read on the exact score: above 50 a favourite; 45 < NPS <= 50
 between the bands (50 itself is not "above 50"); 10 <= NPS <= 45 known but
