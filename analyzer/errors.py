@@ -32,6 +32,10 @@ class MissingFile(InputError):
     """The input file does not exist or is not a file."""
 
 
+class UnreadableFile(InputError):
+    """The input file exists but cannot be opened or read (permissions, I/O errors)."""
+
+
 class EmptyFile(InputError):
     """The input has no header or no data rows."""
 

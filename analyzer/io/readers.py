@@ -9,6 +9,9 @@ Formats: CSV, TSV, semicolon- or pipe-separated text, XLSX, JSON Lines (and a
 JSON array of objects), Parquet. The format comes from the extension and is
 checked against the content (an ``.csv`` that is really an XLSX is read as
 XLSX). Text encodings are detected with charset-normalizer unless given.
+Format, encoding and delimiter detection, and the front-door check of a path
+(:func:`check_source`: missing, empty, unreadable, image, archive, executable,
+...), live in :mod:`analyzer.io.sniff`; they are re-exported here.
 
 Every reader works within :class:`Limits` (file size, rows, columns, cells,
 field length, JSON nesting, unpacked XLSX/Parquet size): a hostile or absurd
@@ -38,23 +41,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
+from analyzer.errors import EmptyFile, InputTooLarge, UnreadableFile, UnsupportedFormat, UsageError
+from analyzer.io.sniff import (
+    ENCODING_HELP,
+    NO_DELIMITER,
+    SNIFF_BYTES,
+    check_bytes,
+    check_source,
+    decode,
+    show_delimiter,
+    size_text,
+    sniff_delimiter,
+    sniff_format,
+)
 
-from analyzer.errors import EmptyFile, InputTooLarge, MissingFile, UnreadableEncoding, UnsupportedFormat, UsageError
+__all__ = ["DEFAULT_LIMITS", "ENCODING_HELP", "FORMATS", "Limits", "RawTable", "check_source", "decode", "read_table", "sniff_delimiter",
+           "sniff_format", "to_cell", "unique_columns"]
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl", "parquet")
-ENCODING_HELP = "give the real one with --encoding (e.g. utf-8, utf-16, cp1251, kz1048, cp1253, cp1256, cp1250)"
-
-# Legacy code pages charset-normalizer chooses between first; the project's
-# languages are written in these when they are not written in Unicode.
-_LEGACY_ENCODINGS = ["cp1251", "kz1048", "cp1253", "cp1256", "cp1250", "cp1252", "koi8_r", "cp866", "iso8859_7", "mac_cyrillic"]
-# Letters that Russian text in cp1251 almost never contains but that appear
-# when Kazakh text written in KZ-1048 is decoded as cp1251.
-_KZ1048_TELLS = set("ЉЊЋЏљњћџЌќЎўҐґ")
-_SNIFF_BYTES = 256 * 1024
-_DELIMITERS = [",", ";", "\t", "|"]
-# A character no CSV uses, so a one-column file keeps its commas.
-_NO_DELIMITER = "\x1f"
 _EOL = re.compile(r"\r\n|\r|\n")
 # Control characters and line breaks in a column name become one space (a name must fit on one line).
 _NAME_JUNK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -159,6 +163,8 @@ def read_table(
 
     Raises:
         InputTooLarge: the input exceeds one of ``limits`` (checked before it is read where possible).
+        MissingFile, UnreadableFile, EmptyFile, UnsupportedFormat: as :func:`~analyzer.io.sniff.check_source` says
+            for a path; a stream's bytes get the same content check (:func:`~analyzer.io.sniff.check_bytes`).
 
     Example:
         >>> read_table(io.BytesIO(b"a;b\\n1;2\\n"), name="x.csv").delimiter
@@ -168,27 +174,25 @@ def read_table(
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or str(path)
-        if not path.exists():
-            raise MissingFile(f"{name}: no such file; give the path of a CSV, TSV, XLSX, JSONL or Parquet file, or - for CSV on standard input")
-        if not path.is_file():
-            raise MissingFile(f"{name}: is a directory, not a file; give the path of a CSV, TSV, XLSX, JSONL or Parquet file")
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise InputTooLarge(f"{name}: the file is {_size(size)}; at most {_size(limits.max_bytes)} is read (--max-input-mb); "
-                                f"split it into smaller files")
-        data = path.read_bytes()
+        check_source(path, name=name, max_bytes=limits.max_bytes)  # kind, size, permissions, magic bytes: one line each
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # removed or locked since it was checked
+            raise UnreadableFile(f"{name}: cannot be read ({exc.strerror or type(exc).__name__}); give a file you can read") from None
         suffix = path.suffix.lower()
     else:
         name = name or getattr(source, "name", "<stream>")
         data = source.read(limits.max_bytes + 1)
         if len(data) > limits.max_bytes:
-            raise InputTooLarge(f"{name}: the input is larger than {_size(limits.max_bytes)}, the most that is read (--max-input-mb); "
+            raise InputTooLarge(f"{name}: the input is larger than {size_text(limits.max_bytes)}, the most that is read (--max-input-mb); "
                                 f"split it into smaller files")
         suffix = Path(str(name)).suffix.lower()
     if format is not None and format not in FORMATS:
         raise UsageError(f"--input-format: '{format}' is not a format; accepted: {', '.join(FORMATS)}")
     if not data or data.isspace():
         raise EmptyFile(f"{name}: the file is empty; expected a header row and at least one comment")
+    if not isinstance(source, (str, Path)):
+        check_bytes(data, name)  # a path was checked by check_source
     checksum = hashlib.sha256(data).hexdigest()
     fmt = format or sniff_format(data, suffix, name)
     if fmt == "xlsx":
@@ -213,20 +217,6 @@ def read_table(
     return table
 
 
-def _size(n: int) -> str:
-    """Bytes as a short human figure.
-
-    Example:
-        >>> _size(2 * 1024**3), _size(256 * 1024**2), _size(1500)
-        ('2.0 GB', '256 MB', '1,500 bytes')
-    """
-    if n >= 1024**3:
-        return f"{n / 1024**3:.1f} GB"
-    if n >= _MIB:
-        return f"{n / _MIB:,.0f} MB"
-    return f"{n:,} bytes"
-
-
 def _list_names(columns: list[str], most: int = 20) -> str:
     shown = ", ".join(columns[:most])
     return shown + (f", ... ({len(columns) - most:,} more)" if len(columns) > most else "")
@@ -241,95 +231,6 @@ def _check_shape(name: str, rows: int, columns: int, limits: Limits, where: str 
     if rows * columns > limits.max_cells:
         raise InputTooLarge(f"{name}: {where}more than {limits.max_cells:,} cells ({rows:,} rows x {columns:,} columns); at most "
                             f"{limits.max_cells:,} are read; drop unneeded columns or split the file")
-
-
-def sniff_format(data: bytes, suffix: str, name: str) -> str:
-    """Tell the format from the content first, the extension second.
-
-    Example:
-        >>> sniff_format(b'{"text": "hi"}', ".txt", "x.txt")
-        'jsonl'
-    """
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if data.startswith(b"PAR1"):
-        return "parquet"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnsupportedFormat(f"{name}: this is an old binary Excel (.xls) file; save it as .xlsx or CSV and try again")
-    if suffix in (".xlsx", ".xlsm", ".parquet", ".pq"):
-        raise UnsupportedFormat(
-            f"{name}: the extension says {suffix[1:]} but the content is not; accepted: real .xlsx or .parquet files, or CSV/TSV/JSONL text"
-        )
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".tsv", ".tab"):
-        return "tsv"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
-    if head.startswith(b"{") or head.startswith(b"["):
-        return "jsonl"
-    return "csv"
-
-
-def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str, bool]:
-    """Decode bytes to text, with the given encoding or a detected one.
-
-    BOMs decide first (UTF-8, UTF-16, UTF-32), then strict UTF-8, then
-    charset-normalizer among the legacy code pages of the project's languages,
-    then among all it knows.
-
-    Returns:
-        The text, the name of the encoding used, and whether the detector was confident
-        (False when it had to accept a reading it found chaotic).
-
-    Example:
-        >>> decode("Привет, как дела?".encode("cp1251") * 20, "x.csv")[1:]
-        ('cp1251', True)
-    """
-    if encoding:
-        return _decode_as(data, name, encoding), encoding, True
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return _decode_as(data, name, enc), enc, True
-    sample = data[:_SNIFF_BYTES]
-    if sample.count(b"\x00") > len(sample) // 4:
-        # UTF-16 without a BOM: every other byte of ASCII text is zero.
-        enc = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-        return _decode_as(data, name, enc), enc, True
-    try:
-        return data.decode("utf-8"), "utf-8", True
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(sample, cp_isolation=_LEGACY_ENCODINGS).best() or from_bytes(sample).best()
-    confident = best is not None
-    if best is None:
-        # Short or odd texts look "chaotic" to the detector; accept its least chaotic legacy reading.
-        best = from_bytes(sample, cp_isolation=_LEGACY_ENCODINGS, threshold=1.0).best()
-    if best is None:
-        raise UnreadableEncoding(f"{name}: cannot tell the text encoding (not UTF-8, UTF-16 or a known code page); {ENCODING_HELP}")
-    enc = best.encoding
-    text = _decode_as(data, name, enc)
-    if enc == "cp1251" and _KZ1048_TELLS.intersection(text):
-        try:
-            text, enc = data.decode("kz1048"), "kz1048"
-        except UnicodeDecodeError:
-            pass
-    return text, enc, confident
-
-
-def _decode_as(data: bytes, name: str, encoding: str) -> str:
-    try:
-        if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8-sig"
-        return data.decode(encoding)
-    except LookupError:
-        raise UsageError(f"--encoding: '{encoding}' is not an encoding Python knows; {ENCODING_HELP}") from None
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        line = data[: exc.start].count(b"\n") + 1
-        raise UnreadableEncoding(
-            f"{name}: byte 0x{bad} on line {line} (offset {exc.start}) is not valid {encoding}; {ENCODING_HELP}"
-        ) from None
 
 
 def _physical_lines(text: str, start: int = 0) -> Iterator[str]:
@@ -350,10 +251,10 @@ def _physical_lines(text: str, start: int = 0) -> Iterator[str]:
 def _read_delimited(text: str, name: str, delimiter: str | None, limits: Limits = DEFAULT_LIMITS) -> RawTable:
     # Fields longer than --max-chars are judged by ingest, with a line number; only absurd ones stop csv here.
     # The limit is process-wide in the csv module: set it for this read only.
-    previous = csv.field_size_limit(2 * _SNIFF_BYTES)  # the sniffer reads a bounded sample; any field in it may be whole
+    previous = csv.field_size_limit(2 * SNIFF_BYTES)  # the sniffer reads a bounded sample; any field in it may be whole
     try:
         offset = 1 if text.startswith("\ufeff") else 0
-        delimiter = delimiter or sniff_delimiter(text[offset : offset + _SNIFF_BYTES])
+        delimiter = delimiter or sniff_delimiter(text[offset : offset + SNIFF_BYTES])
         csv.field_size_limit(limits.max_field_chars)
         return _parse_delimited(text, name, delimiter, limits, offset)
     finally:
@@ -368,7 +269,7 @@ def _parse_delimited(text: str, name: str, delimiter: str, limits: Limits, offse
         for line in _physical_lines(text, offset):
             physical += 1
             if len(line) > limits.max_line_delimiters and line.count(delimiter) > limits.max_line_delimiters:
-                raise InputTooLarge(f"{name}: line {physical} holds more than {limits.max_line_delimiters:,} '{_show(delimiter)}' "
+                raise InputTooLarge(f"{name}: line {physical} holds more than {limits.max_line_delimiters:,} '{show_delimiter(delimiter)}' "
                                     f"separators; at most {limits.max_columns:,} columns are read")
             yield line
 
@@ -406,41 +307,14 @@ def _parse_delimited(text: str, name: str, delimiter: str, limits: Limits, offse
         _check_shape(name, len(rows) + len(rejects) + 1, width, limits)
         if len(record) != width:
             rejects.append((start, "ragged", f"row has {len(record)} fields but the header has {width}; "
-                                   f"quote fields that contain '{_show(delimiter)}' or line breaks", list(record)))
+                                   f"quote fields that contain '{show_delimiter(delimiter)}' or line breaks", list(record)))
             continue
         rows.append(record)
         line_numbers.append(start)
-    if delimiter != _NO_DELIMITER:
-        notes.insert(0, f"delimiter: {_show(delimiter)}")
+    if delimiter != NO_DELIMITER:
+        notes.insert(0, f"delimiter: {show_delimiter(delimiter)}")
     fmt = "tsv" if delimiter == "\t" else "csv"
     return RawTable(header or [], rows, line_numbers, rejects, fmt, delimiter=delimiter, blank_lines=blank, notes=notes)
-
-
-def sniff_delimiter(text: str) -> str:
-    """Pick the delimiter that splits the first lines into the most consistent number of fields.
-
-    Example:
-        >>> sniff_delimiter("id;text\\n1;a, b\\n2;c\\n")
-        ';'
-    """
-    sample = "\n".join(text[:_SNIFF_BYTES].splitlines()[:50])
-    best, best_key = _NO_DELIMITER, (0.0, 1)
-    for delimiter in _DELIMITERS:
-        try:
-            counts = [len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=False) if r]
-        except csv.Error:  # a field past the field limit in the sample: this delimiter does not split it sensibly
-            continue
-        if not counts or counts[0] < 2:
-            continue
-        agreement = sum(1 for c in counts if c == counts[0]) / len(counts)
-        key = (agreement, counts[0])
-        if key > best_key:
-            best, best_key = delimiter, key
-    return best
-
-
-def _show(delimiter: str) -> str:
-    return {"\t": "tab", _NO_DELIMITER: "none"}.get(delimiter, delimiter)
 
 
 def unique_columns(names: list[object], notes: list[str]) -> list[str]:
@@ -626,7 +500,7 @@ def _check_zip(data: bytes, name: str, limits: Limits) -> None:
                             f"save it again from Excel or as CSV")
     total = sum(m.file_size for m in members)
     if total > limits.max_unpacked_bytes:
-        raise InputTooLarge(f"{name}: the workbook unpacks to {_size(total)}; at most {_size(limits.max_unpacked_bytes)} is read; "
+        raise InputTooLarge(f"{name}: the workbook unpacks to {size_text(total)}; at most {size_text(limits.max_unpacked_bytes)} is read; "
                             f"save it as CSV or split it")
     for member in members:
         if member.file_size > _MIB and member.file_size > limits.max_unpack_ratio * max(member.compress_size, 1):
@@ -711,7 +585,7 @@ def _read_parquet(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Ra
     # The footer is checked before any data is unpacked: dictionary and run-length encoding make tiny files of huge tables.
     _check_shape(name, meta.num_rows, meta.num_columns, limits)
     if unpacked > limits.max_unpacked_bytes:
-        raise InputTooLarge(f"{name}: the Parquet data unpacks to {_size(unpacked)}; at most {_size(limits.max_unpacked_bytes)} is read; "
+        raise InputTooLarge(f"{name}: the Parquet data unpacks to {size_text(unpacked)}; at most {size_text(limits.max_unpacked_bytes)} is read; "
                             f"split the file")
     try:
         table = pq.read_table(io.BytesIO(data))
