@@ -8,6 +8,7 @@ Example:
     >>> import analyzer
     >>> result = analyzer.analyze("data/samples/comments.csv")  # doctest: +SKIP
     >>> result.comments[["comment_id", "lang", "text"]].head()  # doctest: +SKIP
+    >>> run = analyzer.run_to_folder("data/samples/comments.csv", out_dir="analysis", force=True)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["AnalysisConfig", "ColumnChoice", "Result", "analyze", "write_outputs", "__version__"]
+__all__ = ["AnalysisConfig", "ColumnChoice", "Result", "RunSummary", "analyze", "run_to_folder", "write_outputs", "__version__"]
 
 _LAZY = {
     "AnalysisConfig": "analyzer.config",
     "ColumnChoice": "analyzer.config",
-    "Result": "analyzer.pipeline",
+    "Result": "analyzer.result",
+    "RunSummary": "analyzer.result",
     "analyze": "analyzer.pipeline",
+    "run_to_folder": "analyzer.pipeline",
     "write_outputs": "analyzer.report.folder",
 }
 

@@ -66,6 +66,10 @@ class NpsSettings:
     include_praise: bool = False
     period: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.min_mentions < 1:
+            raise UsageError(f"--min-mentions: {self.min_mentions} is not allowed; give a positive number of respondents")
+
 
 @dataclass(frozen=True)
 class AnalysisConfig:
@@ -81,8 +85,10 @@ class AnalysisConfig:
         model_dir: a trained model folder; ``None`` uses the shipped default (see ``analyzer.classify.modelio``).
         max_issues: at most this many named issues (and as many praise groups); smaller ones go to "other".
         min_issue_size: an issue needs at least this many distinct comments.
-        max_input_mb: refuse an input file larger than this many megabytes (a safety limit; raise it for big files).
-        min_mentions: an NPS driver needs this many respondents mentioning it (and not) to get a number.
+        max_input_mb: refuse an input file larger than this many megabytes (a safety limit; raise it for big files);
+            it applies to the answers file too.
+        nps: how NPS drivers are estimated and tested (see :class:`NpsSettings`).
+        answers: the columns of a separate answers file (``--nps FILE``); unnamed ones are guessed.
     """
 
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
@@ -94,8 +100,9 @@ class AnalysisConfig:
     model_dir: Path | None = None
     max_issues: int = 25
     min_issue_size: int = 3
-    min_mentions: int = 30
     max_input_mb: float = 256
+    nps: NpsSettings = field(default_factory=NpsSettings)
+    answers: AnswersColumns = field(default_factory=AnswersColumns)
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -107,8 +114,6 @@ class AnalysisConfig:
             raise UsageError(f"--max-issues: {self.max_issues} is not allowed; give a positive number of issues")
         if not self.max_input_mb > 0:
             raise UsageError(f"--max-input-mb: {self.max_input_mb} is not allowed; give a positive size in megabytes")
-        if self.min_mentions < 1:
-            raise UsageError(f"--min-mentions: {self.min_mentions} is not allowed; give a positive number of respondents")
         if self.min_issue_size < 1:
             raise UsageError(f"--min-size: {self.min_issue_size} is not allowed; give a positive number of comments")
         if self.max_field_chars < 1:

@@ -1,8 +1,11 @@
-"""The pipeline: ingest -> prepare -> segment -> classify -> discover issues, composed into one call that returns the output tables.
+"""The pipeline: ingest -> prepare -> segment -> classify -> discover issues -> link NPS, composed into one call.
 
-With a :class:`~analyzer.issues.store.Store`, issue discovery matches the catalog so
-ids and titles persist; :func:`remember` then records the run in the store
-(the CLI calls it once the outputs are written).
+:func:`analyze` returns the output tables; :func:`run_to_folder` is exactly
+what ``analyze FILE`` does (answers file, state file, output folder). With a
+:class:`~analyzer.issues.store.Store`, issue discovery matches the catalog so
+ids and titles persist; :func:`remember` then records the run in the store.
+Every table is checked against the contract in :mod:`analyzer.schema` after
+each stage.
 
 Example:
     >>> import pandas as pd
@@ -17,49 +20,30 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
 import pandas as pd
 
 from analyzer import schema as S
+from analyzer.classify.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.classify.stage import classify, roll_up
 from analyzer.config import AnalysisConfig
-from analyzer.io.ingest import Ingested, Source, read_comments
-from analyzer.issues.discover import comment_issue_ids, discover, e5_embedder
-from analyzer.classify.modelio import FeedbackModel, default_model_dir, load_model
+from analyzer.io.ingest import Ingested, Source, limits_for, read_comments
+from analyzer.io.sniff import check_source
+from analyzer.issues.describe import comment_issue_ids
+from analyzer.issues.discover import DiscoveryContext, discover, e5_embedder
+from analyzer.issues.store import RunRecord, Store
+from analyzer.nps.join import Answers, read_answers
 from analyzer.nps.report import NpsReport, nps_report, with_nps_impact
-from analyzer.nps.join import Answers
-from analyzer.text.prepare import prepare, redact_rejects
+from analyzer.report.folder import check_formats, ensure_writable, write_outputs
 from analyzer.reporter import RecordingReporter, Reporter
+from analyzer.result import Counts, DateSpan, InputInfo, IssueStats, ModelInfo, NpsSummary, Result, RunSummary
+from analyzer.text.prepare import prepare, redact_rejects
 from analyzer.text.segment import segment
-from analyzer.issues.store import IssueRun, RunRecord, Store
 from analyzer.versions import package_versions
-
-
-@dataclass
-class Result:
-    """The output tables of one run, plus its summary and log.
-
-    Attributes:
-        comments: one row per analysed comment (see ``analyzer.schema.COMMENT_COLUMNS``).
-        segments: one row per (sentence or clause, touchpoint) pair (see ``analyzer.schema.SEGMENT_COLUMNS``).
-        rejects: one row per refused input row, with its line and reason.
-        nps: NPS overall, per period and segment, and its drivers; None when no comment or answer has a score.
-        issues: one row per issue, praise group or "other" group (see ``analyzer.schema.ISSUE_COLUMNS``).
-        summary: counts, languages, column mapping, parameters, versions, input checksum.
-        log: every message the run reported, timestamped.
-    """
-
-    comments: pd.DataFrame
-    segments: pd.DataFrame
-    rejects: pd.DataFrame
-    issues: pd.DataFrame
-    summary: dict[str, Any]
-    log: list[str] = field(default_factory=list)
-    issue_runs: list[IssueRun] = field(default_factory=list)
-    nps: NpsReport | None = None
 
 
 def analyze(
@@ -89,53 +73,187 @@ def analyze(
     config = config or AnalysisConfig()
     recorder = RecordingReporter(reporter)
     started, clock = datetime.now(UTC), time.perf_counter()
+    if _is_path(source):
+        check_source(source)  # a missing or binary file fails before the model loads
     loaded_from = None
-    if model is None:  # load before reading the input: a bad model should fail fast
+    if model is None:  # load before reading the input: a bad model should fail before a long read
         model_dir = config.model_dir or default_model_dir()
         model, loaded_from = load_model(model_dir), str(model_dir)
     ingested = read_comments(source, config, recorder, name=name)
+    S.check_stage(ingested.comments, "comments", "ingest")
     comments = prepare(ingested.comments, config, recorder)
+    S.check_stage(comments, "comments", "prepare")
     ingested.rejects, redacted_in_rejects = redact_rejects(ingested.rejects, config)
-    segments = segment(comments, config, recorder)
+    segments = segment(comments, recorder)
+    S.check_stage(segments, "segments", "segment")
     recorder.info(f"segments: {len(segments)} from {len(comments)} comment(s)")
     segments = classify(segments, model, recorder)
     comments = roll_up(comments, segments)
-    found = discover(segments, comments, max_issues=config.max_issues, min_size=config.min_issue_size,
-                     catalog=store.catalog() if store else None, last_run=store.last_run() if store else None,
-                     first_seen_runs=store.first_seen_runs() if store else None, run_date=started.date().isoformat(),
-                     embed=e5_embedder() if model.card.get("featurizer") == "e5" else None, reporter=recorder)
+    S.check_stage(segments, "segments", "classify")
+    S.check_stage(comments, "comments", "classify")
+    context = DiscoveryContext.from_store(store, max_issues=config.max_issues, min_size=config.min_issue_size,
+                                          run_date=started.date().isoformat(),
+                                          embed=e5_embedder() if model.card.get("featurizer") == "e5" else None)
+    found = discover(segments, comments, context, reporter=recorder)
     segments, issues = found.segments, found.issues
     comments[S.ISSUE_IDS] = comment_issue_ids(comments, segments, issues)
+    for table, frame in (("comments", comments), ("segments", segments), ("issues", issues)):
+        S.check_stage(frame, table, "issues")
     report = None
     if answers is not None or comments[S.NPS_SCORE].notna().any():
-        report = nps_report(comments, issues, answers, min_mentions=config.min_mentions, reporter=recorder)
+        report = nps_report(comments, issues, answers, config.nps, reporter=recorder)
         issues = with_nps_impact(issues, report.drivers)
-    summary = _summary(ingested, comments, segments, config, started, time.perf_counter() - clock)
-    summary["counts"]["redactions_in_rejects"] = redacted_in_rejects
-    summary["model"] = {"path": loaded_from, "name": model.card.get("name"),
-                        "created": model.card.get("created"), "featurizer": model.card.get("featurizer"),
-                        "sha256": model.card.get("model_sha256")}
-    summary["touchpoints"] = dict(Counter(segments[S.TOUCHPOINT].dropna().tolist()).most_common())
-    summary["sentiments"] = dict(Counter(comments[S.SENTIMENT].dropna().tolist()).most_common())
-    summary["issues"] = {**found.stats, "max_issues": config.max_issues, "min_size": config.min_issue_size,
-                         "store": store.path if store else None}
-    summary["nps"] = _nps_summary(report, answers)
+        S.check_stage(issues, "issues", "nps")
+    summary = RunSummary(
+        input=_input_info(ingested),
+        columns={role: getattr(ingested.mapping, role) for role in ("text", "id", "date", "nps", "respondent", "channel")},
+        columns_how=ingested.mapping.how,
+        counts=_counts(ingested, comments, segments, redacted_in_rejects),
+        rejects_by_problem=dict(Counter(ingested.rejects[S.REJECT_PROBLEM].tolist()).most_common()),
+        languages=dict(Counter(comments[S.LANG].tolist()).most_common()),
+        dates=_date_span(comments),
+        parameters=_parameters(config),
+        versions=package_versions(["pandas", "spacy", "lingua-language-detector", "phonenumbers", "charset-normalizer",
+                                   "scikit-learn", "skops"]),
+        started_at=started.isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - clock, 3),
+        model=ModelInfo(loaded_from, model.card.get("name"), model.card.get("created"), model.card.get("featurizer"),
+                        model.card.get("model_sha256")),
+        touchpoints=dict(Counter(segments[S.TOUCHPOINT].dropna().tolist()).most_common()),
+        sentiments=dict(Counter(comments[S.SENTIMENT].dropna().tolist()).most_common()),
+        issues=IssueStats(**found.stats, max_issues=config.max_issues, min_size=config.min_issue_size, store=store.path if store else None),
+        nps=_nps_summary(report, answers),
+    )
     return Result(comments, segments, ingested.rejects, issues, summary, recorder.lines, found.runs, report)
 
 
-def _nps_summary(report: NpsReport | None, answers: Answers | None) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class FolderRun:
+    """What :func:`run_to_folder` did: the run's result and the files it wrote."""
+
+    result: Result
+    written: list[Path]
+    out_dir: Path
+    store_path: Path
+
+
+def default_out_dir(source: Source) -> Path:
+    """Where a run's outputs go by default: ``analysis/`` beside the input file (``./analysis`` for a stream or DataFrame).
+
+    Example:
+        >>> default_out_dir("data/comments.csv").as_posix(), default_out_dir("-").as_posix()
+        ('data/analysis', 'analysis')
+    """
+    return Path(source).parent / "analysis" if _is_path(source) else Path("analysis")
+
+
+def default_store(out_dir: Path) -> Path:
+    """The state file of an output folder: ``analysis/`` keeps its catalog in ``analysis.sqlite`` beside it.
+
+    Example:
+        >>> default_store(Path("data/analysis")).as_posix()
+        'data/analysis.sqlite'
+    """
+    return out_dir.parent / f"{out_dir.name}.sqlite"
+
+
+def run_to_folder(
+    source: Source,
+    config: AnalysisConfig | None = None,
+    reporter: Reporter | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    formats: Iterable[str] = ("csv",),
+    force: bool = False,
+    store_path: str | Path | None = None,
+    answers_path: str | Path | None = None,
+    name: str | None = None,
+) -> FolderRun:
+    """Exactly what ``analyze FILE`` does: check, read the answers file, analyse against the state file, write the folder, record the run.
+
+    Args:
+        source: a file path, ``-`` or a binary stream (standard input), or a DataFrame.
+        config: the run's configuration (answers-file columns and NPS settings included).
+        reporter: receives progress and decisions.
+        out_dir: the output folder; :func:`default_out_dir` when ``None``.
+        formats: ``csv`` always, plus any of ``parquet``, ``jsonl``, ``xlsx``.
+        force: replace a folder that holds a previous run.
+        store_path: the SQLite state file; :func:`default_store` of the output folder when ``None``.
+        answers_path: a separate NPS answers file, joined to comments on respondent id.
+        name: the input's name in messages (default: the path, or ``<stdin>``).
+
+    Raises:
+        AnalyzerError: as :func:`analyze`, plus output folder problems (checked before the long part of the run).
+    """
+    config = config or AnalysisConfig()
+    if _is_path(source):
+        check_source(source)
+        name = name or str(source)
+    elif not isinstance(source, pd.DataFrame):
+        name = name or "<stdin>"
+    out = Path(out_dir) if out_dir is not None else default_out_dir(source)
+    wanted = check_formats(formats)
+    ensure_writable(out, force=force)  # fail before a long run, not after it
+    answers = None
+    if answers_path is not None:
+        check_source(answers_path)
+        columns = config.answers
+        answers = read_answers(str(answers_path), respondent_col=columns.respondent, nps_col=columns.score, date_col=columns.date,
+                               name=str(answers_path), reporter=reporter, redact=config.redact, limits=limits_for(config))
+    state_path = Path(store_path) if store_path is not None else default_store(out)
+    state = Store.open(state_path)
+    try:
+        result = analyze(source, config, reporter, name=name, store=state, answers=answers)
+        written = write_outputs(result, out, formats=wanted, force=force)
+        remember(result, state)
+    finally:
+        state.close()
+    return FolderRun(result, written, out, state_path)
+
+
+def _is_path(source: Source) -> bool:
+    return isinstance(source, str | Path) and str(source) != "-"
+
+
+def _input_info(ingested: Ingested) -> InputInfo:
+    table = ingested.table
+    return InputInfo(ingested.source, table.format, table.encoding, table.delimiter if table.delimiter in (",", ";", "\t", "|") else None,
+                     table.checksum, table.blank_lines)
+
+
+def _counts(ingested: Ingested, comments: pd.DataFrame, segments: pd.DataFrame, redacted_in_rejects: int) -> Counts:
+    return Counts(rows_read=ingested.rows_read, rows_analyzed=len(comments), rows_rejected=len(ingested.rejects),
+                  segments=int(segments[S.SEGMENT_ID].nunique()), redactions=int(comments[S.N_REDACTIONS].sum()) if len(comments) else 0,
+                  with_nps=int(comments[S.NPS_SCORE].notna().sum()), redactions_in_rejects=redacted_in_rejects)
+
+
+def _date_span(comments: pd.DataFrame) -> DateSpan | None:
+    dates = comments[S.DATE].dropna()
+    return DateSpan(dates.min().date().isoformat(), dates.max().date().isoformat()) if len(dates) else None
+
+
+def _parameters(config: AnalysisConfig) -> dict[str, object]:
+    return {
+        "languages": list(config.languages),
+        "redact": config.redact,
+        "encoding": config.encoding,
+        "max_field_chars": config.max_field_chars,
+        "phone_regions": list(config.phone_regions),
+        "columns_given": {k: v for k, v in vars(config.columns).items() if v is not None},
+    }
+
+
+def _nps_summary(report: NpsReport | None, answers: Answers | None) -> NpsSummary | None:
     if report is None:
         return None
     overall = report.overall
-    out: dict[str, Any] = {"nps": overall.nps, "band": report.band, "respondents": overall.n, "promoters": overall.promoters,
-                           "passives": overall.passives, "detractors": overall.detractors,
-                           "significant_drivers": int(report.drivers["significant"].fillna(False).astype(bool).sum())}
+    answers_file = None
     if answers is not None:
-        out["answers_file"] = {"name": answers.source, "rows_read": answers.rows_read,
-                               "answers": len(answers.answers), "rejected": len(answers.rejects), "identical_duplicates": answers.duplicates}
-    if report.coverage is not None:
-        out["coverage"] = report.coverage.to_dict()
-    return out
+        answers_file = {"name": answers.source, "rows_read": answers.rows_read, "answers": len(answers.answers),
+                        "rejected": len(answers.rejects), "identical_duplicates": answers.duplicates}
+    return NpsSummary(overall.nps, report.band, overall.n, overall.promoters, overall.passives, overall.detractors,
+                      int(report.drivers["significant"].fillna(False).astype(bool).sum()), answers_file,
+                      report.coverage.to_dict() if report.coverage is not None else None)
 
 
 def remember(result: Result, store: Store) -> int:
@@ -144,52 +262,6 @@ def remember(result: Result, store: Store) -> int:
     New issues join the catalog; known ones get this run's counts, so the next
     run keeps their ids and can tell their trend.
     """
-    return store.add_run(RunRecord(result.summary["started_at"], result.summary["input"]["name"], result.summary["input"]["sha256"],
-                                   result.summary["counts"]["rows_analyzed"], result.issue_runs))
-
-
-def _summary(
-    ingested: Ingested,
-    comments: pd.DataFrame,
-    segments: pd.DataFrame,
-    config: AnalysisConfig,
-    started: datetime,
-    seconds: float,
-) -> dict[str, Any]:
-    table, mapping = ingested.table, ingested.mapping
-    dates = comments[S.DATE].dropna()
-    return {
-        "input": {
-            "name": ingested.source,
-            "format": table.format,
-            "encoding": table.encoding,
-            "delimiter": table.delimiter if table.delimiter in (",", ";", "\t", "|") else None,
-            "sha256": table.checksum,
-            "blank_lines_skipped": table.blank_lines,
-        },
-        "columns": {role: getattr(mapping, role) for role in ("text", "id", "date", "nps", "respondent", "channel")},
-        "columns_how": mapping.how,
-        "counts": {
-            "rows_read": ingested.rows_read,
-            "rows_analyzed": len(comments),
-            "rows_rejected": len(ingested.rejects),
-            "segments": int(segments[S.SEGMENT_ID].nunique()),
-            "redactions": int(comments[S.N_REDACTIONS].sum()) if len(comments) else 0,
-            "with_nps": int(comments[S.NPS_SCORE].notna().sum()),
-        },
-        "rejects_by_problem": dict(Counter(ingested.rejects[S.REJECT_PROBLEM].tolist()).most_common()),
-        "languages": dict(Counter(comments[S.LANG].tolist()).most_common()),
-        "dates": {"first": dates.min().date().isoformat(), "last": dates.max().date().isoformat()} if len(dates) else None,
-        "parameters": {
-            "languages": list(config.languages),
-            "redact": config.redact,
-            "encoding": config.encoding,
-            "max_field_chars": config.max_field_chars,
-            "phone_regions": list(config.phone_regions),
-            "columns_given": {k: v for k, v in vars(config.columns).items() if v is not None},
-        },
-        "versions": package_versions(["pandas", "spacy", "lingua-language-detector", "phonenumbers", "charset-normalizer",
-                                      "scikit-learn", "skops"]),
-        "started_at": started.isoformat(timespec="seconds"),
-        "seconds": round(seconds, 3),
-    }
+    summary = result.summary
+    return store.add_run(RunRecord(summary.started_at, summary.input.name, summary.input.sha256, summary.counts.rows_analyzed,
+                                   result.issue_runs))

@@ -1,13 +1,23 @@
 """The column contract: every column a stage adds, written once.
 
-Two tables flow through the pipeline: ``comments`` (one row per input row that
-passed ingestion) and ``segments`` (sentences or clauses of a comment), joined
-by ``comment_id``. A stage adds columns and never drops, renames or mutates the
-ones it was given; it calls :func:`check_columns` first.
+Tables flow through the pipeline: ``comments`` (one row per input row that
+passed ingestion) and ``segments`` (sentences or clauses of a comment, one row
+per (segment, touchpoint) pair), joined by ``comment_id``; ``issues`` and
+``rejects`` come beside them. A stage adds columns and never drops or renames
+the ones it was given; it checks what it needs with :func:`check_columns`, and
+the pipeline checks every table after each stage against this contract, names
+and dtypes (:func:`check_stage`). One stage changes values it was given:
+``prepare`` replaces a ``comment_id`` or ``respondent_id`` that holds personal
+data (an e-mail, a phone number) by a ``pii-`` pseudonym, and redacts
+``channel``, so no later stage or output sees the raw value.
 
 Example:
     >>> import pandas as pd
     >>> check_columns(pd.DataFrame({TEXT: ["hi"]}), [TEXT], stage="segment")
+    >>> check_stage(pd.DataFrame({COMMENT_ID: pd.array(["1"], dtype="string")}), "comments", "ingest")
+    Traceback (most recent call last):
+    ...
+    analyzer.errors.MissingColumns: comments after stage 'ingest': missing source_line, raw_text, date, channel, respondent_id, nps_score
 """
 
 from __future__ import annotations
@@ -169,3 +179,47 @@ def check_columns(frame: pd.DataFrame, required: Iterable[str], *, stage: str) -
             f"stage '{stage}' needs column(s) {', '.join(missing)}; "
             f"the table has {', '.join(map(str, frame.columns)) or 'no columns'}"
         )
+
+
+STAGES = ("ingest", "prepare", "segment", "classify", "issues", "nps")
+"""The pipeline's stages in order; a table after a stage holds the columns of that stage and every earlier one."""
+
+TABLES: dict[str, tuple[Column, ...]] = {"comments": COMMENT_COLUMNS, "segments": SEGMENT_COLUMNS, "issues": ISSUE_COLUMNS,
+                                         "rejects": REJECT_COLUMNS}
+
+
+def expected_columns(table: str, stage: str) -> tuple[Column, ...]:
+    """The contract's columns of ``table`` once ``stage`` has run.
+
+    Example:
+        >>> [c.name for c in expected_columns("segments", "segment")]
+        ['comment_id', 'segment_id', 'text', 'lang', 'start', 'end']
+    """
+    done = STAGES[: STAGES.index(stage) + 1]
+    return tuple(c for c in TABLES[table] if c.stage in done)
+
+
+def conform(frame: pd.DataFrame, table: str, stage: str) -> pd.DataFrame:
+    """``frame`` with every contract column of ``table`` after ``stage`` cast to its dtype (for tables built from records).
+
+    Example:
+        >>> conform(pd.DataFrame({REJECT_LINE: [3], REJECT_COLUMN: [None], REJECT_PROBLEM: ["bad_date"], REJECT_REASON: ["x"]}),
+        ...         "rejects", "ingest").dtypes.astype(str).tolist()
+        ['int64', 'string', 'string', 'string']
+    """
+    return frame.astype({c.name: c.dtype for c in expected_columns(table, stage) if c.name in frame.columns})
+
+
+def check_stage(frame: pd.DataFrame, table: str, stage: str) -> None:
+    """Raise :class:`MissingColumns` unless ``frame`` holds every contract column of ``table`` after ``stage``, each with its dtype.
+
+    Extra columns are allowed (an input's own columns travel along). An empty
+    table must still have the columns and dtypes.
+    """
+    expected = expected_columns(table, stage)
+    missing = [c.name for c in expected if c.name not in frame.columns]
+    if missing:
+        raise MissingColumns(f"{table} after stage '{stage}': missing {', '.join(missing)}")
+    wrong = [f"{c.name} is {frame[c.name].dtype}, not {c.dtype}" for c in expected if str(frame[c.name].dtype) != c.dtype]
+    if wrong:
+        raise MissingColumns(f"{table} after stage '{stage}': {'; '.join(wrong)}")

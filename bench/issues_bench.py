@@ -148,7 +148,7 @@ def run_ours(sample, max_issues: int, store=None) -> tuple[np.ndarray, float, fl
     import pandas as pd
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from analyzer.issues.discover import discover
+    from analyzer.issues.discover import DiscoveryContext, discover
 
     ids = sample["id"]
     segments = pd.DataFrame({"comment_id": ids, "segment_id": ids + "-1", "text": sample["text"], "lang": "en",
@@ -158,11 +158,9 @@ def run_ours(sample, max_issues: int, store=None) -> tuple[np.ndarray, float, fl
     TfidfVectorizer().fit_transform(sample["text"])
     baseline = time.perf_counter() - start
     _clear_text_caches()
-    history = {}
-    if store is not None:
-        history = {"catalog": store.catalog(), "last_run": store.last_run(), "first_seen_runs": store.first_seen_runs()}
+    context = DiscoveryContext.from_store(store, max_issues=max_issues, min_size=MIN_SIZE, run_date=None)
     start = time.perf_counter()
-    found = discover(segments, comments, max_issues=max_issues, min_size=MIN_SIZE, **history)
+    found = discover(segments, comments, context)
     seconds = time.perf_counter() - start
     labels = found.segments.drop_duplicates("comment_id").set_index("comment_id")["issue_id"].reindex(ids)
     return labels.fillna("OTHER").astype(str).to_numpy(), seconds, baseline, found

@@ -44,9 +44,9 @@ def measure(frame: pd.DataFrame, max_issues: int) -> dict:
     from analyzer.config import AnalysisConfig
 
     result = analyze(frame, AnalysisConfig(max_issues=max_issues))
-    stats = result.summary["issues"]
-    return {"complaint_segments": stats["complaint_segments"], "issues": stats["issues"], "coverage": stats["coverage"],
-            "other_share": stats["other_share"]}
+    stats = result.summary.issues
+    return {"complaint_segments": stats.complaint_segments, "issues": stats.issues, "coverage": stats.coverage,
+            "other_share": stats.other_share}
 
 
 def main() -> None:

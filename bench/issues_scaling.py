@@ -145,7 +145,7 @@ def measure(rows: int, english_only: bool, profile: int, threads: int | None = N
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     sys.path.insert(0, str(ROOT))
-    from analyzer.issues.discover import discover
+    from analyzer.issues.discover import DiscoveryContext, discover
 
     segments, comments = build_segments(rows, english_only)
     discover(segments.head(50), comments.head(50))  # load spaCy and the stemmers before the clock starts
@@ -166,7 +166,7 @@ def measure(rows: int, english_only: bool, profile: int, threads: int | None = N
         profiler = cProfile.Profile()
         profiler.enable()
     cpu, start = _cpu_seconds(), time.perf_counter()
-    found = discover(segments, comments, max_issues=MAX_ISSUES, min_size=MIN_SIZE)
+    found = discover(segments, comments, DiscoveryContext(max_issues=MAX_ISSUES, min_size=MIN_SIZE))
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     limits.restore_original_limits()
     report = None

@@ -44,12 +44,12 @@ def build_file(rows: int, folder: Path) -> Path:
 def measure(path: Path) -> dict[str, float]:
     import pandas as pd
 
+    from analyzer.classify.modelio import default_model_dir, load_model
     from analyzer.classify.stage import classify, roll_up
     from analyzer.config import AnalysisConfig
     from analyzer.io.ingest import read_comments
-    from analyzer.classify.modelio import default_model_dir, load_model
-    from analyzer.report.folder import write_outputs
     from analyzer.pipeline import analyze
+    from analyzer.report.folder import write_outputs
     from analyzer.text.prepare import prepare
     from analyzer.text.segment import segment
 
@@ -66,7 +66,7 @@ def measure(path: Path) -> dict[str, float]:
     comments = prepare(ingested.comments, config)
     times["prepare (normalise, language, redact)"] = time.perf_counter() - start
     start = time.perf_counter()
-    segments = segment(comments, config)
+    segments = segment(comments)
     times["segment"] = time.perf_counter() - start
     start = time.perf_counter()
     roll_up(comments, classify(segments, model))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.cli.export import read_touchpoint_mapping
 from analyzer.errors import UsageError
 from analyzer.export.blocks import MARKER_RE, facts, ticket_blocks, update_blocks
 from analyzer.export.issues import Issue
 from analyzer.export.render import render_markdown, render_plain, render_wiki
+from analyzer.export.run import read_touchpoint_mapping
 from analyzer.export.tickets import PriorityRule, build_ticket, check_mapping, touchpoint_fields
 
 

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from analyzer import schema as S
-from analyzer.issues.discover import discover, fingerprint_code, other_id
+from analyzer.issues.discover import DiscoveryContext, discover
+from analyzer.issues.ids import other_id
+from analyzer.issues.store import fingerprint_code
 from analyzer.issues.store import RunRecord, Store
 
 # Five recurring problems, each written many ways, plus filler and praise.
@@ -122,9 +124,9 @@ def test_assignment_in_chunks_of_rows_is_the_same_as_at_once(tmp_path, monkeypat
     segments, comments = _frame(rows)
     store = Store.open(tmp_path / "s.sqlite")
     _record(store, discover(segments.iloc[::2], comments), len(rows) // 2)  # a catalog: catalog and new candidates both
-    whole = discover(segments, comments, catalog=store.catalog())
+    whole = discover(segments, comments, DiscoveryContext(catalog=store.catalog()))
     monkeypatch.setattr("analyzer.issues.discover.BEST_CHUNK", 7)
-    chunked = discover(segments, comments, catalog=store.catalog())
+    chunked = discover(segments, comments, DiscoveryContext(catalog=store.catalog()))
     assert chunked.segments[S.ISSUE_ID].fillna("-").tolist() == whole.segments[S.ISSUE_ID].fillna("-").tolist()
     assert chunked.issues[S.ISSUE_ID].tolist() == whole.issues[S.ISSUE_ID].tolist()
 
@@ -141,25 +143,25 @@ def test_adding_ten_percent_keeps_the_ids_of_earlier_comments(tmp_path) -> None:
     store = Store.open(tmp_path / "s.sqlite")
     before = discover(segments.iloc[:cut], comments.iloc[:cut])
     _record(store, before, cut)
-    after = discover(segments, comments, catalog=store.catalog(), last_run=store.last_run())
+    after = discover(segments, comments, DiscoveryContext(catalog=store.catalog(), last_run=store.last_run()))
     old = before.segments.set_index(S.SEGMENT_ID)[S.ISSUE_ID]
     new = after.segments.set_index(S.SEGMENT_ID)[S.ISSUE_ID].reindex(old.index)
     assert (old.fillna("-") == new.fillna("-")).mean() >= 0.95
     # and a second run on the same data with the catalog is identical to the first
-    again = discover(segments.iloc[:cut], comments.iloc[:cut], catalog=store.catalog())
+    again = discover(segments.iloc[:cut], comments.iloc[:cut], DiscoveryContext(catalog=store.catalog()))
     assert again.segments[S.ISSUE_ID].fillna("-").tolist() == before.segments[S.ISSUE_ID].fillna("-").tolist()
 
 
 def test_tiny_groups_fold_into_other() -> None:
     rows = _rows(per_problem=12) + [("The pickup locker code did not work", "logistics", "negative"),
                                    ("pickup locker code failed", "logistics", "negative")]
-    found = discover(*_frame(rows), min_size=3)
+    found = discover(*_frame(rows), DiscoveryContext(min_size=3))
     locker = found.segments[found.segments[S.TEXT].str.contains("locker")]
     assert not any(found.issues.loc[found.issues[S.ISSUE_ID].isin(locker[S.ISSUE_ID]), S.ISSUE_TITLE].str.contains("locker", case=False))
 
 
 def test_max_issues_caps_the_list() -> None:
-    found = discover(*_frame(_rows()), max_issues=2)
+    found = discover(*_frame(_rows()), DiscoveryContext(max_issues=2))
     active = found.issues[(found.issues[S.ISSUE_STATUS] == "active") & (found.issues[S.ISSUE_KIND] == "complaint")]
     assert len(active) == 2
     assert found.stats["other_share"] > 0.3
@@ -169,7 +171,7 @@ def test_max_issues_caps_the_list() -> None:
 def test_max_issues_holds_however_many_passes_the_cap_takes(monkeypatch, passes) -> None:
     # When the passes run out, candidates that gained members from dropped neighbours must not slip past the cap.
     monkeypatch.setattr("analyzer.issues.discover.CAP_PASSES", passes)
-    found = discover(*_frame(_rows(per_problem=15, seed=2)), max_issues=2)
+    found = discover(*_frame(_rows(per_problem=15, seed=2)), DiscoveryContext(max_issues=2))
     assert found.stats["issues"] == 2
     named = found.segments[S.ISSUE_ID].dropna()
     assert named[~named.str.endswith("OTHER")].nunique() == 2
@@ -180,7 +182,7 @@ def test_min_size_counts_distinct_comments() -> None:
     segments, comments = _frame(rows)
     segments[S.COMMENT_ID] = ["a", "a", "b", "b"]
     segments[S.SEGMENT_ID] = ["a-1", "a-2", "b-1", "b-2"]
-    found = discover(segments, comments.iloc[:2].assign(**{S.COMMENT_ID: ["a", "b"]}), min_size=3)
+    found = discover(segments, comments.iloc[:2].assign(**{S.COMMENT_ID: ["a", "b"]}), DiscoveryContext(min_size=3))
     assert set(found.segments[S.ISSUE_ID]) == {other_id("logistics", "complaint")}
 
 
@@ -220,7 +222,7 @@ def test_rename_merge_and_ignore_carry_into_the_next_run(tmp_path) -> None:
     store.rename(keep, "My own title")
     store.merge(keep, other)
     store.ignore(ignored)
-    second = discover(segments, comments, catalog=store.catalog())
+    second = discover(segments, comments, DiscoveryContext(catalog=store.catalog()))
     issues = second.issues.set_index(S.ISSUE_ID)
     assert issues.loc[keep, S.ISSUE_TITLE] == "My own title"
     assert other not in issues.index
@@ -239,7 +241,7 @@ def test_a_merge_across_touchpoints_lists_the_issue_once_under_the_target(tmp_pa
     keep = issues.index[issues[S.TOUCHPOINT] == "logistics"][0]
     other = issues.index[issues[S.TOUCHPOINT] == "price"][0]
     store.merge(keep, other)
-    second = discover(segments, comments, catalog=store.catalog())
+    second = discover(segments, comments, DiscoveryContext(catalog=store.catalog()))
     assert second.issues[S.ISSUE_ID].is_unique
     merged = second.issues.set_index(S.ISSUE_ID).loc[keep]
     assert merged[S.TOUCHPOINT] == "logistics" and merged[S.N_COMMENTS] == issues.loc[[keep, other], S.N_COMMENTS].sum()
@@ -256,7 +258,7 @@ def test_trend_compares_with_the_previous_run_without_dates(tmp_path) -> None:
     # the same problems again, but "late" three times as often
     late = [r for r in rows if "late" in r[0].lower()]
     segments2, comments2 = _frame(rows + late * 2)
-    second = discover(segments2, comments2, catalog=store.catalog(), last_run=store.last_run())
+    second = discover(segments2, comments2, DiscoveryContext(catalog=store.catalog(), last_run=store.last_run()))
     trends = dict(zip(second.issues[S.ISSUE_TITLE].str.lower(), second.issues[S.TREND], strict=True))
     assert any(trend == "growing" for title, trend in trends.items() if "late" in title), trends
 
@@ -289,7 +291,7 @@ def test_with_the_multilingual_embedder_one_problem_in_three_languages_is_one_is
             ("The app crashes at checkout", "en"), ("Приложение вылетает при оплате", "ru"), ("Aplicația se blochează la plată", "ro")]
     segments, comments = _frame([(text, "logistics", "negative") for text, _ in rows])
     segments[S.LANG] = [lang for _, lang in rows]
-    found = discover(segments, comments, min_size=3, embed=e5_embedder())
+    found = discover(segments, comments, DiscoveryContext(min_size=3, embed=e5_embedder()))
     late = found.segments[found.segments[S.TEXT].str.contains("late|опоздал|întârziat")]
     assert late[S.ISSUE_ID].nunique() == 1 and not late[S.ISSUE_ID].iloc[0].endswith("OTHER")
     issue = found.issues.set_index(S.ISSUE_ID).loc[late[S.ISSUE_ID].iloc[0]]
@@ -300,13 +302,13 @@ def test_an_issue_whose_comments_now_form_two_distinct_groups_splits(tmp_path) -
     store = Store.open(tmp_path / "s.sqlite")
     rows = [(f"courier late by {n} hours", "logistics", "negative") for n in range(2, 7)] + [
         (f"courier rude {w}", "logistics", "negative") for w in ("again", "today", "and loud", "at the door", "on the phone")]
-    broad = discover(*_frame(rows), min_size=20)  # nothing big enough: record one broad issue by hand instead
+    broad = discover(*_frame(rows), DiscoveryContext(min_size=20))  # nothing big enough: record one broad issue by hand instead
     assert broad.stats["issues"] == 0
     from analyzer.issues.store import IssueRun
     store.add_run(RunRecord("2026-11-01T10:00:00", "a", None, 10, [
         IssueRun("LOG-BRDX", "logistics", "complaint", "en", {"courier": 0.75, "late": 0.45, "rude": 0.45, "courier late": 0.2}, "Courier",
                  ["courier"], 10, 10, 1.0, None, None, "new")]))
-    found = discover(*_frame(rows), catalog=store.catalog())
+    found = discover(*_frame(rows), DiscoveryContext(catalog=store.catalog()))
     _record(store, found, len(rows))
     ids = {late: set(part[S.ISSUE_ID]) for late, part in found.segments.groupby(found.segments[S.TEXT].str.contains("late"))}
     assert len(ids[True]) == 1 and len(ids[False]) == 1 and ids[True] != ids[False]

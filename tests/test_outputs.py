@@ -11,7 +11,8 @@ import analyzer
 from analyzer.io import atomic
 from analyzer.io.atomic import recover
 from analyzer.errors import OutputExists
-from analyzer.report.folder import WRITERS, neutralize_formulas, write_outputs
+from analyzer.report.folder import write_outputs
+from analyzer.report.tables import WRITERS, neutralize_formulas
 
 
 @pytest.fixture(scope="module")

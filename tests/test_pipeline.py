@@ -13,16 +13,16 @@ from .conftest import SAMPLE
 def test_pipeline_dataframe_in_result_out() -> None:
     frame = pd.DataFrame({"review": ["Courier was late, but the operator was kind.", "  ", "Wrong bill again"], "score": [3, 5, 11]})
     result = analyzer.analyze(frame)
-    assert result.summary["counts"] == {"rows_read": 3, "rows_analyzed": 1, "rows_rejected": 2, "segments": 2, "redactions": 0,
+    assert result.summary.to_dict()["counts"] == {"rows_read": 3, "rows_analyzed": 1, "rows_rejected": 2, "segments": 2, "redactions": 0,
                                         "with_nps": 1, "redactions_in_rejects": 0}
     assert result.segments[S.TEXT].tolist() == ["Courier was late", "the operator was kind."]
-    assert result.summary["rejects_by_problem"] == {"empty_text": 1, "bad_nps": 1}
+    assert result.summary.to_dict()["rejects_by_problem"] == {"empty_text": 1, "bad_nps": 1}
     assert any("text column: 'review'" in line for line in result.log)
 
 
 def test_pipeline_sample_counts_hold_and_every_comment_has_segments() -> None:
     result = analyzer.analyze(SAMPLE)
-    counts = result.summary["counts"]
+    counts = result.summary.to_dict()["counts"]
     assert counts["rows_read"] == counts["rows_analyzed"] + counts["rows_rejected"]
     assert set(result.segments[S.COMMENT_ID]) == set(result.comments[S.COMMENT_ID])
     assert counts["redactions"] >= 13

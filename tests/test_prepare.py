@@ -8,8 +8,9 @@ import pytest
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
 from analyzer.io.ingest import read_comments
+from analyzer.nps.arithmetic import nps_groups
 from analyzer.text.normalize import normalize_text
-from analyzer.text.prepare import nps_group, prepare
+from analyzer.text.prepare import prepare
 
 
 def _comments(texts: list[str], scores: list[object] | None = None) -> pd.DataFrame:
@@ -63,4 +64,5 @@ def test_prepare_persian_arabic_letters_become_persian() -> None:
 @pytest.mark.parametrize(("score", "group"), [(0, "detractor"), (6, "detractor"), (7, "passive"), (8, "passive"), (9, "promoter"),
                                               (10, "promoter"), (None, None)])
 def test_prepare_nps_group(score, group) -> None:
-    assert nps_group(score) == group
+    got = nps_groups(pd.array([score], dtype="Int64"))[0]
+    assert (None if got is pd.NA else got) == group

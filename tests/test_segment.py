@@ -31,7 +31,7 @@ def _comments(*rows: tuple[str, str]) -> pd.DataFrame:
 
 
 def _texts(lang: str, text: str) -> list[str]:
-    return segment(_comments((lang, text)), CONFIG)[schema.TEXT].tolist()
+    return segment(_comments((lang, text)))[schema.TEXT].tolist()
 
 
 def _assert_exact_slices(comments: pd.DataFrame, segments: pd.DataFrame) -> None:
@@ -183,7 +183,7 @@ def test_segment_greek_question_mark(lang: str, text: str, expected: list[str]) 
 )
 def test_segment_persian_intact(text: str, expected: list[str]) -> None:
     comments = _comments(("fa", text))
-    segments = segment(comments, CONFIG)
+    segments = segment(comments)
     assert segments[schema.TEXT].tolist() == expected
     _assert_exact_slices(comments, segments)
     assert sum(s.count(ZWNJ) for s in segments[schema.TEXT]) == text.count(ZWNJ)
@@ -230,7 +230,7 @@ def test_segment_conjunction_table_covers_default_languages(lang: str) -> None:
 )
 def test_segment_offsets_point_into_text(rows: list[tuple[str, str]]) -> None:
     comments = _comments(*rows)
-    segments = segment(comments, CONFIG)
+    segments = segment(comments)
     _assert_exact_slices(comments, segments)
     assert segments[schema.TEXT].iloc[0] == "The courier was late"
 
@@ -244,7 +244,7 @@ def test_segment_offsets_point_into_text(rows: list[tuple[str, str]]) -> None:
 )
 def test_segment_leaves_input_unchanged(comments: pd.DataFrame) -> None:
     before = comments.copy(deep=True)
-    segment(comments, CONFIG)
+    segment(comments)
     pd.testing.assert_frame_equal(comments, before)
 
 
@@ -256,7 +256,7 @@ def test_segment_leaves_input_unchanged(comments: pd.DataFrame) -> None:
     ],
 )
 def test_segment_empty_frame(comments: pd.DataFrame) -> None:
-    segments = segment(comments, CONFIG)
+    segments = segment(comments)
     assert segments.empty
     assert list(segments.columns) == schema.SEGMENT_BASE
     assert {c.name: str(segments[c.name].dtype) for c in schema.SEGMENT_COLUMNS if c.stage == "segment"} == {
@@ -272,14 +272,14 @@ def test_segment_empty_frame(comments: pd.DataFrame) -> None:
     ],
 )
 def test_segment_ids_count_from_one_in_comment_order(rows: list[tuple[str, str]], expected_ids: list[str]) -> None:
-    segments = segment(_comments(*rows), CONFIG)
+    segments = segment(_comments(*rows))
     assert segments[schema.SEGMENT_ID].tolist() == expected_ids
     assert segments[schema.COMMENT_ID].tolist() == [s.rsplit("-", 1)[0] for s in expected_ids]
 
 
 @pytest.mark.parametrize("rows", [[("en", "Late. Kind"), ("fa", "دیر بود؟ خوب")]])
 def test_segment_output_columns_and_dtypes(rows: list[tuple[str, str]]) -> None:
-    segments = segment(_comments(*rows), CONFIG)
+    segments = segment(_comments(*rows))
     assert list(segments.columns) == schema.SEGMENT_BASE
     for column in (c for c in schema.SEGMENT_COLUMNS if c.stage == "segment"):
         assert str(segments[column.name].dtype) == column.dtype
@@ -290,7 +290,7 @@ def test_segment_output_columns_and_dtypes(rows: list[tuple[str, str]]) -> None:
 def test_segment_missing_column_raises(missing: str) -> None:
     comments = _comments(("en", "Fine.")).drop(columns=[missing])
     with pytest.raises(MissingColumns, match=missing):
-        segment(comments, CONFIG)
+        segment(comments)
 
 
 @pytest.mark.parametrize("rows", [[("en", "One. Two"), ("ru", "Раз"), ("kk", "Бір")]])
@@ -302,7 +302,7 @@ def test_segment_reports_progress(rows: list[tuple[str, str]]) -> None:
             seen.append((total, description))
             return super().track(items, total, description)
 
-    segments = segment(_comments(*rows), CONFIG, Tracking())
+    segments = segment(_comments(*rows), Tracking())
     assert seen == [(3, "segment")]
     assert len(segments) == 4
 
@@ -320,7 +320,7 @@ _LANG = st.sampled_from([*CONFIG.languages, "unknown", "de", "ja"])
 @given(rows=st.lists(st.tuples(_LANG, _TEXT), min_size=1, max_size=5))
 def test_segment_property_random_unicode(rows: list[tuple[str, str]]) -> None:
     comments = _comments(*rows)
-    segments = segment(comments, CONFIG)
+    segments = segment(comments)
     _assert_exact_slices(comments, segments)
     for comment_id, group in segments.groupby(schema.COMMENT_ID, sort=False):
         starts, ends = group[schema.SEGMENT_START].tolist(), group[schema.SEGMENT_END].tolist()

@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,19 +22,18 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from analyzer.io.columns import map_columns
 from analyzer.config import DEFAULT_PHONE_REGIONS, ColumnChoice
 from analyzer.errors import InputError
+from analyzer.io.columns import map_columns
 from analyzer.io.ingest import table_from_frame
-from analyzer.text.normalize import normalize_text
 from analyzer.io.readers import Limits, read_table
+from analyzer.text.normalize import normalize_text
 from analyzer.text.redact import Redactor
 
 Pair = tuple[str, str]
 _LABEL_COLUMNS = ("labels", "label", "aspects", "categories")
 _SENTIMENT_COLUMNS = ("sentiment", "polarity", "overall_sentiment")
 _LANG_COLUMNS = ("lang", "language")
-_NAME = re.compile(r"\S(.*\S)?")
 
 
 class LabelFormatError(ValueError):

@@ -17,20 +17,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from analyzer.config import DEFAULT_LANGUAGES
-from analyzer.errors import ModelError
 from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifier, multiclass_report, multilabel_report
 from analyzer.classify.features import make_featurizer
 from analyzer.classify.labels import LabeledSet, format_labels
-from analyzer.text.language import LanguageIdentifier
-from analyzer.classify.modelio import FeedbackModel
-from analyzer.reporter import NullReporter, Reporter
+from analyzer.classify.modelio import CARD_FILE, FeedbackModel, read_card, save_model
 from analyzer.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_labels
+from analyzer.config import DEFAULT_LANGUAGES
+from analyzer.errors import ModelError
+from analyzer.reporter import NullReporter, Reporter
+from analyzer.text.language import LanguageIdentifier
 from analyzer.versions import package_versions
 
 NO_TOUCHPOINT = "(none)"
@@ -243,3 +244,36 @@ def compare_to_existing(new_f1: float | None, existing_card: dict[str, Any]) -> 
         return None
     return round(float(report["micro"]["f1"]) - new_f1, 4)
 
+
+
+def check_model_folder(target: Path, *, force: bool = False) -> None:
+    """Raise :class:`ModelError` when ``target`` holds files but no model card (unless ``force``): it is someone's folder, not a model.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp()); _ = (folder / "notes.txt").write_text("mine")
+        >>> check_model_folder(folder)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        analyzer.errors.ModelError: ...: exists and is not a model folder; pass --force to replace it or --out to save elsewhere
+    """
+    if target.exists() and any(target.iterdir()) and not (target / CARD_FILE).exists() and not force:
+        raise ModelError(f"{target}: exists and is not a model folder; pass --force to replace it or --out to save elsewhere")
+
+
+def save_if_better(model: FeedbackModel, target: str | Path, *, force: bool = False) -> Path:
+    """Save ``model`` to the folder ``target`` unless that would replace something better (or something that is not a model).
+
+    Raises:
+        ModelError: ``target`` holds files but no model card, or a model whose cross-validated touchpoint F1
+            is better than this one's (the message says by how much); ``force`` replaces either.
+    """
+    target = Path(target)
+    check_model_folder(target, force=force)
+    if (target / CARD_FILE).exists() and not force:
+        worse_by = compare_to_existing(model.cv_f1, read_card(target))
+        if worse_by is not None and worse_by > 0:
+            raise ModelError(f"{target}: holds a model with cross-validated touchpoint F1 {model.cv_f1 + worse_by:.3f}, better than "
+                             f"this one's {model.cv_f1:.3f} by {worse_by:.3f}; pass --force to replace it or --out to save elsewhere")
+    save_model(model, target)
+    return target

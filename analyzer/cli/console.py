@@ -14,17 +14,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from analyzer.classify.labels import LabeledSet
-from analyzer.classify.modelio import FeedbackModel
-from analyzer.pipeline import Result
-from analyzer.classify.training import Evaluation
+if TYPE_CHECKING:  # the commands import this module before the analysis libraries load
+    from analyzer.classify.labels import LabeledSet
+    from analyzer.classify.modelio import FeedbackModel
+    from analyzer.classify.training import Evaluation
+    from analyzer.result import Result
 
 T = TypeVar("T")
 PROGRESS_AFTER_SECONDS = 2.0
@@ -81,31 +82,29 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
         True
     """
     summary = result.summary
-    counts = summary["counts"]
-    table = Table(title=f"Analysis of {escape(summary['input']['name'])}", show_header=False, title_justify="left")
+    counts = summary.counts
+    table = Table(title=f"Analysis of {escape(summary.input.name)}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("rows read", f"{counts['rows_read']:,}")
-    table.add_row("rows analyzed", f"{counts['rows_analyzed']:,}")
-    rejected = f"{counts['rows_rejected']:,}"
-    if summary["rejects_by_problem"]:
-        rejected += "  (" + ", ".join(f"{k} {v}" for k, v in summary["rejects_by_problem"].items()) + ")"
+    table.add_row("rows read", f"{counts.rows_read:,}")
+    table.add_row("rows analyzed", f"{counts.rows_analyzed:,}")
+    rejected = f"{counts.rows_rejected:,}"
+    if summary.rejects_by_problem:
+        rejected += "  (" + ", ".join(f"{k} {v}" for k, v in summary.rejects_by_problem.items()) + ")"
     table.add_row("rows rejected", rejected)
-    table.add_row("segments", f"{counts['segments']:,}")
-    table.add_row("languages", ", ".join(f"{code} {n}" for code, n in summary["languages"].items()) or "-")
-    table.add_row("touchpoints", ", ".join(f"{tp} {n}" for tp, n in summary.get("touchpoints", {}).items()) or "-")
-    table.add_row("comment sentiment", ", ".join(f"{s} {n}" for s, n in summary.get("sentiments", {}).items()) or "-")
-    table.add_row("with NPS score", f"{counts['with_nps']:,}")
-    if summary["dates"]:
-        table.add_row("dates", f"{summary['dates']['first']} .. {summary['dates']['last']}")
-    redacted = f"{counts['redactions']:,}" + (f" (+{counts['redactions_in_rejects']:,} in rejected rows)"
-                                              if counts.get("redactions_in_rejects") else "")
-    table.add_row("personal data redacted", redacted if summary["parameters"]["redact"] else "off (--no-redact)")
-    issues = summary.get("issues")
-    if issues:
-        table.add_row("issues", f"{issues['issues']} issue(s), {issues['praise_groups']} praise group(s); "
-                                f"{issues['coverage']:.0%} of {issues['complaint_segments']:,} complaint segments in a named issue, "
-                                f"{issues['other_share']:.0%} other, {issues['filler_segments']:,} filler segment(s) left out")
+    table.add_row("segments", f"{counts.segments:,}")
+    table.add_row("languages", ", ".join(f"{code} {n}" for code, n in summary.languages.items()) or "-")
+    table.add_row("touchpoints", ", ".join(f"{tp} {n}" for tp, n in summary.touchpoints.items()) or "-")
+    table.add_row("comment sentiment", ", ".join(f"{s} {n}" for s, n in summary.sentiments.items()) or "-")
+    table.add_row("with NPS score", f"{counts.with_nps:,}")
+    if summary.dates:
+        table.add_row("dates", f"{summary.dates.first} .. {summary.dates.last}")
+    redacted = f"{counts.redactions:,}" + (f" (+{counts.redactions_in_rejects:,} in rejected rows)" if counts.redactions_in_rejects else "")
+    table.add_row("personal data redacted", redacted if summary.parameters["redact"] else "off (--no-redact)")
+    issues = summary.issues
+    table.add_row("issues", f"{issues.issues} issue(s), {issues.praise_groups} praise group(s); "
+                            f"{issues.coverage:.0%} of {issues.complaint_segments:,} complaint segments in a named issue, "
+                            f"{issues.other_share:.0%} other, {issues.filler_segments:,} filler segment(s) left out")
     console.print(table)
     print_top_issues(console, result.issues)
     if result.nps is not None:

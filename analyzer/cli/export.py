@@ -1,4 +1,4 @@
-"""The ``analyze export`` command: a thin typer layer over :mod:`analyzer.export`.
+"""The ``analyze export`` command: a thin typer layer over :func:`analyzer.export.run.export_issues`.
 
 It is registered on the app in :mod:`analyzer.cli.app`; the options and error
 handling every command shares come from :mod:`analyzer.cli.common`.
@@ -10,10 +10,9 @@ Example:
     True
 """
 
-# ruff: noqa: E501  (typer options are declared one per line with their help text, as in analyzer/cli/app.py)
+# ruff: noqa: E501  (typer options are declared one per line with their help text)
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,11 +21,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from analyzer.cli.common import Debug, Quiet, reported
-from analyzer.errors import UsageError
 
 if TYPE_CHECKING:  # the export modules are imported when the command runs, not when the CLI starts
     from analyzer.export.push import PushReport
-    from analyzer.export.targets import PayloadOptions, Target
     from analyzer.export.tickets import Ticket
 
 EPILOG = """
@@ -56,35 +53,6 @@ Examples:
 
 
 
-def read_touchpoint_mapping(path: Path | None) -> dict[str, dict[str, object]]:
-    """The ``[export.touchpoints]`` tables of a taxonomy TOML file (the packaged one when ``path`` is None).
-
-    Raises:
-        UsageError: the file cannot be read or the tables do not fit.
-
-    Example:
-        >>> import tempfile
-        >>> path = Path(tempfile.mkdtemp()) / "t.toml"
-        >>> _ = path.write_text('[export.touchpoints.logistics]\\ncomponent = "Delivery"\\n')
-        >>> read_touchpoint_mapping(path)
-        {'logistics': {'component': 'Delivery'}}
-    """
-    from analyzer.export.tickets import check_mapping
-
-    source = path or Path(__file__).resolve().parent.parent / "classify" / "taxonomy.toml"
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UsageError(f"--taxonomy: {source} cannot be read ({error.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise UsageError(f"--taxonomy: {source} is not valid TOML ({error})") from None
-    section = data.get("export", {})
-    touchpoints = section.get("touchpoints", {}) if isinstance(section, dict) else None
-    if not isinstance(touchpoints, dict):
-        raise UsageError(f"--taxonomy: {source}: [export.touchpoints] must be a table of tables, one per touchpoint")
-    return check_mapping(touchpoints, f"{source.name}: export.touchpoints")
-
-
 def _line(console: Console, action: str, key: str | None, ticket: Ticket, message: str = "") -> None:
     extra = f"  [red]{escape(message)}[/red]" if message else ""
     console.print(f"{action:<13} {escape(key or '-'):<10} {escape(ticket.issue.issue_id):<12} {escape(ticket.title)}{extra}",
@@ -96,16 +64,6 @@ def print_report(console: Console, report: PushReport) -> None:
     for outcome in report.outcomes:
         _line(console, outcome.action, outcome.key, outcome.ticket, outcome.message)
     console.print(escape(report.summary()) + (" (dry run: nothing was written)" if report.dry_run else ""), highlight=False, soft_wrap=True)
-
-
-def _ledger_path(outdir: Path, store: Path | None) -> Path:
-    from analyzer.export.issues import store_path
-
-    path = store or store_path(outdir)
-    if path is None:
-        raise UsageError(f"--store: {outdir / 'summary.json'} names no state store (\"store\": {{\"path\": ...}}); "
-                         "pass the SQLite state file with --store")
-    return path
 
 
 def export_command(
@@ -139,71 +97,34 @@ def export_command(
     export ledger and searched on the tracker by its fingerprint; a known ticket gets a comment with new counts and
     quotes (only when they changed), an unknown one is created.
     """
-    from analyzer.export.issues import load_issues, select_issues
-    from analyzer.export.targets import PayloadOptions, get_target, pushable, write_export
-    from analyzer.export.tickets import PriorityRule, build_tickets
+    from analyzer.export.push import PushFailed
+    from analyzer.export.run import ExportRequest, export_issues
 
     console = Console(quiet=quiet)
+    request = ExportRequest(outdir, to, top=top, min_comments=min_comments, touchpoints=tuple(touchpoint), include_praise=include_praise,
+                            push=push_, dry_run=dry_run, out=out, force=force, store=store, url=url, project=project, user=user,
+                            token=token, issue_type=issue_type, priority=priority, priority_rule=priority_rule, taxonomy=taxonomy,
+                            timeout=timeout)
     with reported(debug):
-        target = get_target(to)
-        if push_ and target.connect is None:
-            raise UsageError(f"--push: {target.name} is a file target; --push works with {', '.join(pushable())}")
-        rule = PriorityRule.parse(priority_rule, priority)
-        mapping = read_touchpoint_mapping(taxonomy)
-        issues = load_issues(outdir)
-        selected = select_issues(issues, top=top, min_comments=min_comments, touchpoints=touchpoint, include_praise=include_praise)
-        tickets = build_tickets(selected, rule, mapping)
-        options = PayloadOptions(project=project, issue_type=issue_type)
-        if not tickets:
-            console.print(f"No issues to export: {len(issues)} in {escape(str(outdir))}, none active and matching the filters.", highlight=False)
-            return
-        if push_:
-            _push(console, target, tickets, options, outdir=outdir, store=store, dry_run=dry_run, url=url, user=user, token=token,
-                  timeout=timeout)
-        elif dry_run:
-            _plan_files(console, target, tickets, options, outdir=outdir, out=out, store=store)
-        else:
-            folder = out or outdir / "export" / target.name
-            written = write_export(target, tickets, folder, options, force=force)
-            console.print(f"Wrote {len(written)} files for {len(tickets)} issues to {escape(str(folder))}: "
-                          f"{escape(', '.join(p.name for p in written))}", highlight=False, soft_wrap=True)
-
-
-def _push(console: Console, target: Target, tickets: list[Ticket], options: PayloadOptions, *, outdir: Path, store: Path | None,
-          dry_run: bool, url: str | None, user: str | None, token: str | None, timeout: float) -> None:
-    from analyzer.export.credentials import resolve_connection
-    from analyzer.export.ledger import Ledger
-    from analyzer.export.push import PushFailed, push
-    from analyzer.export.targets import ClientSettings
-
-    assert target.family is not None and target.connect is not None
-    connection = resolve_connection(target.family, url=url, project=options.project, user=user, token=token)
-    tracker = target.connect(connection, options, ClientSettings(timeout=timeout))
-    with Ledger(_ledger_path(outdir, store), readonly=dry_run) as ledger:
         try:
-            report = push(tickets, tracker, ledger, dry_run=dry_run)
+            done = export_issues(request)
         except PushFailed as failure:
             print_report(console, failure.report)
             raise
-    print_report(console, report)
-
-
-def _plan_files(console: Console, target: Target, tickets: list[Ticket], options: PayloadOptions, *, outdir: Path, out: Path | None,
-                store: Path | None) -> None:
-    from analyzer.export.issues import store_path
-    from analyzer.export.ledger import Ledger
-    from analyzer.export.push import ledger_plan
-    from analyzer.export.targets import file_names
-
-    folder = out or outdir / "export" / target.name
-    path = store or store_path(outdir)
-    if target.family is not None and path is not None:
-        with Ledger(path, readonly=True) as ledger:
-            plan = ledger_plan(tickets, ledger, target.family)
-        for outcome in plan.outcomes:
-            _line(console, outcome.action, outcome.key, outcome.ticket)
+    if not done.tickets:
+        console.print(f"No issues to export: {done.n_issues} in {escape(str(outdir))}, none active and matching the filters.", highlight=False)
+    elif push_:
+        assert done.report is not None
+        print_report(console, done.report)
+    elif dry_run:
+        if done.report is not None:
+            for outcome in done.report.outcomes:
+                _line(console, outcome.action, outcome.key, outcome.ticket)
+        else:
+            for ticket in done.tickets:
+                _line(console, "would write", None, ticket)
+        console.print(f"Would write {escape(', '.join(done.planned))} to {escape(str(done.folder))} (dry run: nothing was written)",
+                      highlight=False, soft_wrap=True)
     else:
-        for ticket in tickets:
-            _line(console, "would write", None, ticket)
-    console.print(f"Would write {escape(', '.join(file_names(target, tickets, options)))} to {escape(str(folder))} "
-                  "(dry run: nothing was written)", highlight=False, soft_wrap=True)
+        console.print(f"Wrote {len(done.written)} files for {len(done.tickets)} issues to {escape(str(done.folder))}: "
+                      f"{escape(', '.join(p.name for p in done.written))}", highlight=False, soft_wrap=True)

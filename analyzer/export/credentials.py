@@ -16,7 +16,7 @@ GitHub defaults to ``https://api.github.com`` and GitLab to
 access token (``Bearer``). When no token is given or set, the system keyring
 is asked for service ``feedback-analyzer``, user = the tracker name
 (``keyring set feedback-analyzer jira``); a machine without a keyring backend
-simply has none. Tokens are kept in :class:`~analyzer.export.http.Secret`
+simply has none. Tokens are kept in :class:`~analyzer.export.auth.Secret`
 objects that print as ``***``.
 
 Example:

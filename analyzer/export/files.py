@@ -1,7 +1,7 @@
 """Generic export files: CSV, XLSX, JSON and Markdown, one row or section per ticket.
 
-CSV and XLSX cells go through :func:`analyzer.report.folder.neutralize_formulas`
-(the CSV through :func:`analyzer.report.folder.write_csv`: UTF-8 with BOM, so Excel
+CSV and XLSX cells go through :func:`analyzer.report.tables.neutralize_formulas`
+(the CSV through :func:`analyzer.report.tables.write_csv`: UTF-8 with BOM, so Excel
 shows every script), so a cell that starts with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return cannot run as a formula.
 
@@ -63,7 +63,7 @@ def tickets_frame(tickets: Sequence[Ticket]) -> pd.DataFrame:
 
 def write_tickets_csv(tickets: Sequence[Ticket], path: Path) -> None:
     """Write ``tickets_frame`` as CSV (formulas neutralised)."""
-    from analyzer.report.folder import write_csv
+    from analyzer.report.tables import write_csv
 
     write_csv(tickets_frame(tickets), path)
 
@@ -72,7 +72,7 @@ def write_tickets_xlsx(tickets: Sequence[Ticket], path: Path) -> None:
     """Write ``tickets_frame`` as an Excel workbook, sheet ``issues`` (formulas neutralised)."""
     import pandas as pd
 
-    from analyzer.report.folder import neutralize_formulas
+    from analyzer.report.tables import neutralize_formulas
 
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         neutralize_formulas(tickets_frame(tickets)).to_excel(book, sheet_name="issues", index=False)

@@ -151,7 +151,7 @@ def jira_csv_table(tickets: Sequence[Ticket], issue_type: str = "Task") -> tuple
     """
     import pandas as pd
 
-    from analyzer.report.folder import neutralize_formulas
+    from analyzer.report.tables import neutralize_formulas
 
     width = max((len(t.labels) for t in tickets), default=1)
     header = [*CSV_FIXED, *["Labels"] * width, "Component/s"]

@@ -44,25 +44,22 @@ Example:
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from slugify import slugify
 
 from analyzer import schema as S
 from analyzer.issues.clustering import group
-from analyzer.issues.kinds import FILLER, GROUP_OF_KIND, feedback_kind
-from analyzer.issues.phrases import Background, key_phrases, title
-from analyzer.reporter import NullReporter, Reporter
-from analyzer.issues.store import ACTIVE, IGNORED, MERGED, CatalogIssue, IssueRun, fingerprint_code
+from analyzer.issues.context import Candidate, DiscoveryContext, Embedder
+from analyzer.issues.describe import describe, issue_stats
+from analyzer.issues.ids import OTHER, new_issue_id, other_id
+from analyzer.issues.kinds import GROUP_OF_KIND, feedback_kind
+from analyzer.issues.store import IGNORED, MERGED, CatalogIssue, IssueRun
 from analyzer.issues.terms import TermSpace, similarity
-from analyzer.issues.trend import period_trend, run_trend
+from analyzer.reporter import NullReporter, Reporter
 
 # Cosine between a segment and an issue fingerprint needed to join the issue.
 MATCH = 0.1
@@ -70,13 +67,6 @@ MATCH = 0.1
 SAME_ISSUE = 0.5
 # A second group inside a catalog issue splits off only when it is this unlike the group that stays the issue.
 SPLIT_APART = 0.25
-N_EXAMPLES = 3
-OTHER = "other"
-DEFAULT_MAX_ISSUES = 25
-DEFAULT_MIN_SIZE = 3
-
-
-Embedder = Callable[[list[tuple[str, str]]], np.ndarray]
 ANY_LANGUAGE = "*"
 CAP_PASSES = 3  # assignment passes that may drop issues over --max-issues before the list is settled on the top ones
 BEST_CHUNK = 20_000  # rows whose similarities to every candidate are held at once
@@ -92,14 +82,6 @@ def e5_embedder() -> Embedder:
 
     featurizer = E5Featurizer().fit([])
     return lambda docs: featurizer.transform([text for text, _ in docs])
-
-
-@dataclass
-class _Candidate:
-    issue_id: str  # the id segments are counted under (merged issues resolve to their target)
-    fingerprint: dict[str, float]
-    from_catalog: bool  # assigned first: catalog issues and the parts split off them
-    split_from: str | None = None
 
 
 @dataclass
@@ -119,48 +101,10 @@ class Discovery:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def issue_prefix(touchpoint: str) -> str:
-    """Three capital letters from the touchpoint name.
-
-    Example:
-        >>> issue_prefix("logistics"), issue_prefix("Доставка"), issue_prefix("")
-        ('LOG', 'DOS', 'OTH')
-    """
-    return (slugify(touchpoint or OTHER).replace("-", "").upper() or "ISS")[:3]
-
-
-def new_issue_id(touchpoint: str, kind: str, fingerprint: dict[str, float], taken: set[str]) -> str:
-    """``PREFIX-XXXX`` from a hash of touchpoint, list and top terms; another window of the hash when taken.
-
-    Example:
-        >>> new_issue_id("logistics", "complaint", {"late": 0.8, "courier": 0.6}, set())
-        'LOG-JNS6'
-    """
-    top = sorted(sorted(fingerprint, key=lambda t: (-fingerprint[t], t))[:10])
-    digest = base64.b32encode(hashlib.sha256("|".join([touchpoint, kind, *top]).encode()).digest()).decode()
-    for start in range(0, len(digest) - 4):
-        candidate = f"{issue_prefix(touchpoint)}-{digest[start:start + 4]}"
-        if candidate not in taken:
-            return candidate
-    raise RuntimeError("no free issue id")  # 50 windows of a sha256 all taken: cannot happen in practice
-
-
-def other_id(touchpoint: str, kind: str) -> str:
-    """The id of a touchpoint's "other" group: ``LOG-OTHER`` (complaints) or ``LOG-OTHER-PRAISE``."""
-    return f"{issue_prefix(touchpoint)}-OTHER" + ("-PRAISE" if kind == "praise" else "")
-
-
 def discover(
     segments: pd.DataFrame,
     comments: pd.DataFrame,
-    *,
-    max_issues: int = DEFAULT_MAX_ISSUES,
-    min_size: int = DEFAULT_MIN_SIZE,
-    catalog: list[CatalogIssue] | None = None,
-    last_run: tuple[int, int, dict[str, int]] | None = None,
-    first_seen_runs: dict[str, str] | None = None,
-    run_date: str | None = None,
-    embed: Embedder | None = None,
+    context: DiscoveryContext | None = None,
     reporter: Reporter | None = None,
 ) -> Discovery:
     """Find the run's issues and assign every complaint, suggestion and praise segment to one.
@@ -168,23 +112,18 @@ def discover(
     Args:
         segments: the classified long segments table.
         comments: the comments table (``comment_id``, ``date``) for dates and trends.
-        max_issues: at most this many named issues per list (complaints, praise); the smallest go to "other".
-        min_size: an issue needs at least this many distinct comments.
-        catalog: the store's issues, so ids and titles persist; None starts afresh.
-        last_run: the store's previous run, for trends when there are no dates.
-        first_seen_runs: issue id -> date of the first run it appeared in, for first_seen without dates.
-        run_date: ISO date of this run (first/last seen when comments have no dates).
-        embed: a multilingual embedder (see :func:`e5_embedder`); groups are then found across languages.
+        context: caps, catalog and earlier runs (see :class:`DiscoveryContext`); defaults start afresh.
         reporter: receives a line about what was found.
     """
+    context = context or DiscoveryContext()
+    catalog, max_issues, min_size, embed = context.catalog, context.max_issues, context.min_size, context.embed
     reporter = reporter or NullReporter()
     S.check_columns(segments, [S.COMMENT_ID, S.SEGMENT_ID, S.TEXT, S.LANG, S.TOUCHPOINT, S.SENTIMENT], stage="issues")
-    catalog = catalog or []
     seg = segments.copy()
     text, lang = seg[S.TEXT].astype("string").fillna("").tolist(), seg[S.LANG].astype("string").fillna("unknown").tolist()
     kinds: dict[tuple[str, str, str], str] = {}
-    seg[S.FEEDBACK_KIND] = [kinds.setdefault((t, la, str(s)), feedback_kind(t, la, s if isinstance(s, str) else None))
-                            for t, la, s in zip(text, lang, seg[S.SENTIMENT].tolist(), strict=True)]
+    seg[S.FEEDBACK_KIND] = pd.array([kinds.setdefault((t, la, str(s)), feedback_kind(t, la, s if isinstance(s, str) else None))
+                                     for t, la, s in zip(text, lang, seg[S.SENTIMENT].tolist(), strict=True)], dtype="string")
     seg["_list"] = seg[S.FEEDBACK_KIND].map(GROUP_OF_KIND)
     seg["_touchpoint"] = seg[S.TOUCHPOINT].astype("string").fillna("").replace("", OTHER)
     grouped = seg[seg["_list"].notna()]
@@ -222,8 +161,9 @@ def discover(
     for g in groups.values():
         seg.loc[g.rows, S.ISSUE_ID] = g.labels
         seg.loc[g.rows, "_similarity"] = g.similarity
-    issues, runs = _describe(seg, groups, comments, catalog, last_run, first_seen_runs or {}, run_date)
-    stats = _stats(seg, issues)
+    candidates = [c for g in groups.values() for c in g.candidates]
+    issues, runs = describe(seg, candidates, comments, context)
+    stats = issue_stats(seg, issues)
     reporter.info(f"issues: {stats['issues']} issue(s) and {stats['praise_groups']} praise group(s); "
                   f"{stats['coverage']:.0%} of {stats['complaint_segments']} complaint segment(s) in a named issue")
     return Discovery(seg.drop(columns=["_list", "_touchpoint", "_doc", "_similarity"]), issues, runs, stats)
@@ -237,7 +177,7 @@ class _Group:
     rows: np.ndarray  # index labels into the segments table
     docs: np.ndarray  # doc index of each row
     comment_ids: np.ndarray
-    candidates: list[_Candidate] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     similarity: np.ndarray | None = None  # each row's similarity to its issue
 
@@ -254,7 +194,7 @@ class _Group:
             live = [c for c in live if c.issue_id not in small]
         self.labels, self.similarity = labels, sims
 
-    def _best(self, X, space: TermSpace, live: list[_Candidate], unique_docs: np.ndarray) -> tuple[list[str], np.ndarray]:
+    def _best(self, X, space: TermSpace, live: list[Candidate], unique_docs: np.ndarray) -> tuple[list[str], np.ndarray]:
         other = other_id(self.touchpoint, self.kind)
         if not live:
             return [other] * len(self.rows), np.zeros(len(self.rows))
@@ -301,8 +241,8 @@ def _resolver(catalog: list[CatalogIssue]) -> dict[str, str]:
 
 
 def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], resolved: dict[str, str], min_size: int,
-                taken: set[str], embed: Embedder | None, docs: list[tuple[str, str]]) -> list[_Candidate]:
-    known = [_Candidate(resolved[c.issue_id], c.fingerprint, True) for c in catalog
+                taken: set[str], embed: Embedder | None, docs: list[tuple[str, str]]) -> list[Candidate]:
+    known = [Candidate(resolved[c.issue_id], c.fingerprint, True) for c in catalog
              if (c.touchpoint, c.kind) == (g.touchpoint, g.kind) and g.lang in (ANY_LANGUAGE, c.lang)]
     unique_docs = np.unique(g.docs)
     Xg = X[unique_docs]
@@ -316,13 +256,13 @@ def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], res
     comments_of_doc: dict[int, set[str]] = {}
     for doc, cid in zip(g.docs, g.comment_ids, strict=True):
         comments_of_doc.setdefault(int(doc), set()).add(cid)
-    found: list[tuple[dict[str, float], list[_Candidate]]] = []
+    found: list[tuple[dict[str, float], list[Candidate]]] = []
     for label in range(labels.max() + 1):
         members = unique_docs[nonempty[labels == label]]
         if len(set().union(*(comments_of_doc[int(d)] for d in members))) >= min_size:
             fp = space.fingerprint(X[members])
             found.append((fp, [c for c in known if similarity(fp, c.fingerprint) >= SAME_ISSUE]))
-    new: list[_Candidate] = []
+    new: list[Candidate] = []
     kept: dict[str, dict[str, float]] = {}  # catalog id -> the group that stays it
     for fp, parents in sorted(found, key=lambda item: -max((similarity(item[0], c.fingerprint) for c in item[1]), default=0)):
         parent = max(parents, key=lambda c: similarity(fp, c.fingerprint)) if parents else None
@@ -332,7 +272,7 @@ def _candidates(g: _Group, X, space: TermSpace, catalog: list[CatalogIssue], res
         issue_id = new_issue_id(g.touchpoint, g.kind, fp, taken)
         taken.add(issue_id)
         # a second, distinct group inside a catalog issue splits off it and competes with it on equal terms
-        new.append(_Candidate(issue_id, fp, parent is not None, parent.issue_id if parent is not None else None))
+        new.append(Candidate(issue_id, fp, parent is not None, parent.issue_id if parent is not None else None))
     return known + new
 
 
@@ -353,107 +293,3 @@ def _over_cap(groups: dict[tuple[str, str, str], _Group], max_issues: int, catal
     return over, kept
 
 
-def _describe(seg: pd.DataFrame, groups: dict[tuple[str, str, str], _Group], comments: pd.DataFrame, catalog: list[CatalogIssue],
-              last_run, first_seen_runs: dict[str, str], run_date: str | None) -> tuple[pd.DataFrame, list[IssueRun]]:
-    by_id = {c.issue_id: c for c in catalog}
-    fingerprints = {c.issue_id: c.fingerprint for c in catalog}  # a merged issue's candidate carries its target's id: not its fingerprint
-    for g in groups.values():
-        for c in g.candidates:
-            fingerprints.setdefault(c.issue_id, c.fingerprint)
-    split_from = {c.issue_id: c.split_from for g in groups.values() for c in g.candidates if c.split_from}
-    dates = comments.set_index(comments[S.COMMENT_ID].astype(str))[S.DATE] if S.DATE in comments.columns else pd.Series(dtype="datetime64[ns]")
-    all_dates = dates.dropna()
-    grouped = seg[seg[S.ISSUE_ID].notna()].copy()
-    # A merge may join issues of two touchpoints (or lists): the target's own say where the whole issue is listed.
-    home = {c.issue_id: (c.touchpoint, GROUP_OF_KIND.get(c.kind, c.kind)) for c in catalog}
-    moved = grouped[S.ISSUE_ID].isin(home)
-    if moved.any():
-        grouped.loc[moved, "_touchpoint"] = [home[i][0] for i in grouped.loc[moved, S.ISSUE_ID]]
-        grouped.loc[moved, "_list"] = [home[i][1] for i in grouped.loc[moved, S.ISSUE_ID]]
-    rows, runs = [], []
-    for (touchpoint, kind), part in grouped.groupby(["_touchpoint", "_list"], sort=True):
-        background = Background.of(list(zip(part[S.TEXT].astype(str), part[S.LANG].astype(str), strict=True)))
-        for issue_id, members in part.groupby(S.ISSUE_ID, sort=True):
-            members = members.sort_values(["_similarity", S.SEGMENT_ID], ascending=[False, True])
-            texts = list(zip(members[S.TEXT].astype(str), members[S.LANG].astype(str), strict=True))
-            comment_ids = sorted(set(members[S.COMMENT_ID].astype(str)))
-            is_other = issue_id == other_id(touchpoint, kind)
-            phrases = [] if is_other else key_phrases(texts, background)
-            auto = title(phrases, texts[0][0][:80]) if not is_other else f"Other {touchpoint} {'praise' if kind == 'praise' else 'complaints'}"
-            known = by_id.get(issue_id)
-            issue_dates = dates.reindex(comment_ids).dropna()
-            if len(issue_dates):
-                first, last = issue_dates.min().date().isoformat(), issue_dates.max().date().isoformat()
-                trend = period_trend(issue_dates, all_dates)
-            else:
-                first, last = first_seen_runs.get(issue_id, run_date), run_date
-                first = first[:10] if first else None
-                trend = run_trend(issue_id, len(comment_ids), len(comments), last_run)
-            langs = Counter(members[S.LANG].astype(str))
-            row = {
-                S.ISSUE_ID: issue_id, S.ISSUE_KIND: kind, S.ISSUE_STATUS: OTHER if is_other else (known.status if known else ACTIVE),
-                S.TOUCHPOINT: touchpoint, S.ISSUE_TITLE: known.user_title if known and known.user_title else auto,
-                S.KEY_PHRASES: "; ".join(phrases), S.EXAMPLES: "\n".join(_examples(members)),
-                S.N_COMMENTS: len(comment_ids), S.N_SEGMENTS: int(members[S.SEGMENT_ID].nunique()),
-                S.SHARE_NEGATIVE: round(float((members[S.SENTIMENT] == "negative").mean()), 4),
-                S.LANGUAGES: ";".join(sorted(langs, key=lambda la: (-langs[la], la))),
-                S.FIRST_SEEN: first, S.LAST_SEEN: last, S.TREND: trend,
-                S.FINGERPRINT: "" if is_other else fingerprint_code(issue_id),
-            }
-            rows.append(row)
-            if not is_other:
-                runs.append(IssueRun(issue_id, touchpoint, kind, row[S.LANGUAGES].split(";")[0], fingerprints[issue_id], auto, phrases, row[S.N_SEGMENTS],
-                                     row[S.N_COMMENTS], row[S.SHARE_NEGATIVE], first, last, trend, split_from.get(issue_id)))
-    frame = pd.DataFrame(rows, columns=S.ISSUE_BASE)
-    if len(frame):
-        rank = {ACTIVE: 0, IGNORED: 1, OTHER: 2}
-        frame = frame.sort_values([S.ISSUE_KIND, S.ISSUE_STATUS, S.N_COMMENTS, S.ISSUE_ID],
-                                  key=lambda col: col.map(rank) if col.name == S.ISSUE_STATUS else
-                                  (-col if col.name == S.N_COMMENTS else col)).reset_index(drop=True)
-    return frame, runs
-
-
-def _examples(members: pd.DataFrame, n: int = N_EXAMPLES) -> list[str]:
-    """The first ``n`` texts (members come most central first) from distinct comments, without repeats."""
-    chosen, seen_text, seen_comment = [], set(), set()
-    for text, cid in zip(members[S.TEXT].astype(str), members[S.COMMENT_ID].astype(str), strict=True):
-        key = text.casefold().strip(" .!?")
-        if key in seen_text or cid in seen_comment:
-            continue
-        chosen.append(text)
-        seen_text.add(key)
-        seen_comment.add(cid)
-        if len(chosen) == n:
-            break
-    return chosen
-
-
-def _stats(seg: pd.DataFrame, issues: pd.DataFrame) -> dict[str, Any]:
-    complaint = seg[seg["_list"] == "complaint"].drop_duplicates([S.SEGMENT_ID, S.ISSUE_ID])
-    units = complaint.drop_duplicates(S.SEGMENT_ID)
-    other_ids = set(issues.loc[issues[S.ISSUE_STATUS] == OTHER, S.ISSUE_ID])
-    in_named = units[S.SEGMENT_ID].isin(complaint.loc[~complaint[S.ISSUE_ID].isin(other_ids), S.SEGMENT_ID])
-    n = len(units)
-    active = issues[issues[S.ISSUE_STATUS] == ACTIVE]
-    return {
-        "issues": int((active[S.ISSUE_KIND] == "complaint").sum()),
-        "praise_groups": int((active[S.ISSUE_KIND] == "praise").sum()),
-        "ignored": int((issues[S.ISSUE_STATUS] == IGNORED).sum()),
-        "complaint_segments": n,
-        "coverage": round(float(in_named.mean()), 4) if n else 1.0,
-        "other_share": round(1 - float(in_named.mean()), 4) if n else 0.0,
-        "filler_segments": int(seg.loc[seg[S.FEEDBACK_KIND] == FILLER, S.SEGMENT_ID].nunique()),
-        "kinds": dict(Counter(seg.drop_duplicates(S.SEGMENT_ID)[S.FEEDBACK_KIND]).most_common()),
-    }
-
-
-def comment_issue_ids(comments: pd.DataFrame, segments: pd.DataFrame, issues: pd.DataFrame) -> pd.Series:
-    """Each comment's active named issues, ``;``-joined in order of first appearance ('' when none)."""
-    named = set(issues.loc[issues[S.ISSUE_STATUS] == ACTIVE, S.ISSUE_ID])
-    found: dict[str, list[str]] = {}
-    for cid, issue_id in zip(segments[S.COMMENT_ID].astype(str), segments[S.ISSUE_ID], strict=True):
-        if isinstance(issue_id, str) and issue_id in named:
-            ids = found.setdefault(cid, [])
-            if issue_id not in ids:
-                ids.append(issue_id)
-    return comments[S.COMMENT_ID].astype(str).map(lambda cid: ";".join(found.get(cid, []))).astype("string")

@@ -30,7 +30,6 @@ from functools import cache
 from analyzer.text.tokens import PUNCT, token_pairs
 
 COMPLAINT, SUGGESTION, PRAISE, NEUTRAL, FILLER = "complaint", "suggestion", "praise", "neutral", "filler"
-KINDS = (COMPLAINT, SUGGESTION, PRAISE, NEUTRAL, FILLER)
 # Which issue list a segment kind feeds.
 GROUP_OF_KIND = {COMPLAINT: "complaint", SUGGESTION: "complaint", PRAISE: "praise"}
 

@@ -1,7 +1,7 @@
 """An issue's trend: new, growing, stable or shrinking.
 
-With comment dates, the last period (a month when the comments span more than
-two months, else a week) is compared with the one before it; without dates,
+With comment dates, the last period (a week or a month, by the one rule of
+:mod:`analyzer.periods`) is compared with the one before it; without dates,
 this run is compared with the previous run in the store. Either way the
 measure is the issue's share of all comments in the period (or run), so a
 busier month alone does not make an issue grow:
@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analyzer.periods import PANDAS_FREQ, period_length
+
 RATIO = 1.5
 MIN_CHANGE = 2
-MONTHLY_AFTER_DAYS = 62
 
 
 def trend_of(later: int, later_total: int, earlier: int, earlier_total: int) -> str:
@@ -45,12 +46,6 @@ def trend_of(later: int, later_total: int, earlier: int, earlier_total: int) -> 
     return "stable"
 
 
-def period_of(all_dates: pd.Series) -> str:
-    """``M`` when the dates span more than two months, else ``W`` (weeks starting Monday)."""
-    span = (all_dates.max() - all_dates.min()).days if len(all_dates) else 0
-    return "M" if span > MONTHLY_AFTER_DAYS else "W"
-
-
 def period_trend(issue_dates: pd.Series, all_dates: pd.Series) -> str:
     """Trend from comment dates: the issue's comments versus all comments, last period against the one before.
 
@@ -63,7 +58,7 @@ def period_trend(issue_dates: pd.Series, all_dates: pd.Series) -> str:
         >>> period_trend(days.iloc[2:], days)
         'new'
     """
-    freq = period_of(all_dates)
+    freq = PANDAS_FREQ[period_length(all_dates)]
     periods = all_dates.dt.to_period(freq)
     last = periods.max()
     issue_periods = issue_dates.dt.to_period(freq)

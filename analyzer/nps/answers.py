@@ -197,9 +197,8 @@ def _check_answers(table: RawTable, columns: dict[str, str | None], redact: bool
     else:
         dates = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     keep = [r for r in range(n) if not problems[r]]
-    if redact:  # the same pseudonyms as the comments' respondent ids (analyzer.text.prepare.protect_id), so the join holds
-        from analyzer.text.prepare import protect_id
-        from analyzer.text.redact import Redactor
+    if redact:  # the same pseudonyms as the comments' respondent ids (analyzer.text.redact.protect_id), so the join holds
+        from analyzer.text.redact import Redactor, protect_id
 
         redactor = Redactor(DEFAULT_PHONE_REGIONS)
         ids = [protect_id(rid, redactor) for rid in ids]

@@ -1,52 +1,25 @@
 """Writing a run's outputs to a folder, all or nothing.
 
 The folder is replaced as a whole (see :mod:`analyzer.io.atomic`): a reader sees
-the previous outputs or the complete new ones, never half files.
-
-Every CSV and XLSX cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
-a carriage return gets a leading apostrophe, so a spreadsheet shows it as
-text instead of running it as a formula.
-
-Example:
-    >>> neutralize_formulas(pd.DataFrame({"t": ["=1+1", "ok"]}))["t"].tolist()
-    ["'=1+1", 'ok']
+the previous outputs or the complete new ones, never half files. The tables
+are written by :mod:`analyzer.report.tables`, the page by :mod:`analyzer.report.html`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from analyzer import schema as S
-from analyzer.io.atomic import recover, write_folder
 from analyzer.errors import OutputError, OutputExists, UsageError
-from analyzer.pipeline import Result
+from analyzer.io.atomic import recover, write_folder
+from analyzer.report.html import render_report
+from analyzer.report.tables import WRITERS, issues_json, write_json, write_xlsx
+from analyzer.result import Result
 
 FORMATS = ("csv", "parquet", "jsonl", "xlsx")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TABLES = ("comments", "segments", "rejects")
-
-
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells (and column names) that a spreadsheet would run as a formula with an apostrophe.
-
-    Example:
-        >>> neutralize_formulas(pd.DataFrame({"t": ["@SUM(A1)", "-", "fine"]}))["t"].tolist()
-        ["'@SUM(A1)", "'-", 'fine']
-    """
-    out = frame.copy()
-    out.columns = [("'" + name) if isinstance(name, str) and name.startswith(_FORMULA_START) else name for name in out.columns]
-    for column in out.columns:
-        if out[column].dtype == "string" or out[column].dtype == object:
-            values = out[column].astype("string")
-            risky = values.str.startswith(_FORMULA_START).fillna(False)
-            if risky.any():
-                out[column] = values.where(~risky, "'" + values)
-    return out
 
 
 def output_tables(result: Result) -> dict[str, pd.DataFrame]:
@@ -65,62 +38,6 @@ def output_tables(result: Result) -> dict[str, pd.DataFrame]:
         tables["nps_drivers"] = result.nps.drivers
         tables["nps_rejects"] = result.nps.rejects()
     return tables
-
-
-def issues_json(issues: pd.DataFrame) -> list[dict[str, Any]]:
-    """The issues as JSON objects, list-valued columns as lists (what ``analyze export`` reads).
-
-    Example:
-        >>> issues_json(pd.DataFrame({"key_phrases": ["late; no call"], "examples": ["a\\nb"], "languages": ["en;ru"], "n_comments": [3]}))
-        [{'key_phrases': ['late', 'no call'], 'examples': ['a', 'b'], 'languages': ['en', 'ru'], 'n_comments': 3}]
-    """
-    separators = {S.KEY_PHRASES: "; ", S.EXAMPLES: "\n", S.LANGUAGES: ";"}
-    records = json.loads(issues.to_json(orient="records", force_ascii=False))
-    for record in records:
-        for column, sep in separators.items():
-            if column in record:
-                record[column] = [part for part in (record[column] or "").split(sep) if part]
-    return records
-
-
-def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            values = out[column]
-            midnight = values.dropna().dt.normalize().eq(values.dropna()).all()
-            out[column] = values.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S").astype("string")
-    return out
-
-
-def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a table as UTF-8 CSV (with BOM) with dates as text and formulas neutralised.
-
-    Example:
-        >>> import tempfile
-        >>> path = Path(tempfile.mkdtemp()) / "t.csv"
-        >>> write_csv(pd.DataFrame({"t": ["=2+2"]}), path)
-        >>> path.read_text(encoding="utf-8-sig").splitlines()
-        ['t', "'=2+2"]
-    """
-    # UTF-8 with a BOM: Excel then shows Cyrillic, Greek and Persian correctly; pandas and our reader skip it.
-    # CRLF line ends (RFC 4180): a bare CR inside a cell is then quoted, so no reader splits the row there.
-    neutralize_formulas(_dates_as_text(frame)).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-
-
-def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
-    _dates_as_text(frame).to_json(path, orient="records", lines=True, force_ascii=False)
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
-
-
-WRITERS: dict[str, tuple[str, Callable[[pd.DataFrame, Path], None]]] = {
-    "csv": (".csv", write_csv),
-    "jsonl": (".jsonl", _write_jsonl),
-    "parquet": (".parquet", _write_parquet),
-}
 
 
 def check_formats(formats: Iterable[str]) -> list[str]:
@@ -181,25 +98,20 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
     names: list[str] = []
     for fmt in formats:
         if fmt == "xlsx":
-            with pd.ExcelWriter(folder / "analysis.xlsx", engine="openpyxl") as book:
-                for name, frame in tables.items():
-                    neutralize_formulas(_dates_as_text(frame)).to_excel(book, sheet_name=name, index=False)
+            write_xlsx(tables, folder / "analysis.xlsx")
             names.append("analysis.xlsx")
             continue
         suffix, writer = WRITERS[fmt]
         for name, frame in tables.items():
             writer(frame, folder / f"{name}{suffix}")
             names.append(f"{name}{suffix}")
-    (folder / "issues.json").write_text(json.dumps(issues_json(tables["issues"]), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    names.append("issues.json")
-    from analyzer.report.html import render_report
-
+    write_json(issues_json(tables["issues"]), folder / "issues.json")
     (folder / "report.html").write_text(render_report(result), encoding="utf-8")
-    names.append("report.html")
+    names += ["issues.json", "report.html"]
     if result.nps is not None:
-        (folder / "nps.json").write_text(json.dumps(result.nps.to_json(), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+        write_json(result.nps.to_json(), folder / "nps.json")
         names.append("nps.json")
-    summary: dict[str, Any] = {**result.summary, "outputs": names + ["summary.json", "run.log"]}
-    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    names += ["summary.json", "run.log"]
+    write_json({**result.summary.to_dict(), "outputs": names}, folder / "summary.json")
     (folder / "run.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")
-    return names + ["summary.json", "run.log"]
+    return names

@@ -23,10 +23,12 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analyzer import schema as S
-from analyzer.issues.trend import period_of
+from analyzer.nps.report import top_drivers_text
+from analyzer.periods import PANDAS_FREQ, period_length
+from analyzer.report.tables import issues_json
 
 if TYPE_CHECKING:
-    from analyzer.pipeline import Result
+    from analyzer.result import Result
 
 _BAR_WIDTH = 500
 _SENTIMENT_CSS = (("negative", "neg"), ("neutral", "neu"), ("positive", "pos"))
@@ -66,7 +68,8 @@ def _issue_timelines(result: Result) -> dict[str, dict[str, Any]]:
     comments = result.comments[[S.DATE, S.ISSUE_IDS]].dropna(subset=[S.DATE])
     if comments.empty:
         return {}
-    freq = period_of(comments[S.DATE])
+    length = period_length(comments[S.DATE])
+    freq = PANDAS_FREQ[length]
     periods = comments[S.DATE].dt.to_period(freq)
     span = pd.period_range(periods.min(), periods.max(), freq=freq)
     ids = comments[S.ISSUE_IDS].fillna("").str.split(";").explode()
@@ -78,7 +81,7 @@ def _issue_timelines(result: Result) -> dict[str, dict[str, Any]]:
         top = max(1, int(row.max()))
         bars = [{"x": round(i * step, 1), "width": round(max(step - 1, 1), 1), "height": round(_SPARK_HEIGHT * int(n) / top, 1),
                  "label": f"{_period_name(period)}: {int(n)} comment(s)"} for i, (period, n) in enumerate(row.items())]
-        timelines[str(issue_id)] = {"bars": bars, "label": f"comments per {'week' if freq.startswith('W') else 'month'}, "
+        timelines[str(issue_id)] = {"bars": bars, "label": f"comments per {length}, "
                                                           f"{_period_name(span[0])} to {_period_name(span[-1])}"}
     return timelines
 
@@ -100,16 +103,13 @@ def _nps_points(result: Result) -> list[dict[str, Any]]:
 
 def render_report(result: Result) -> str:
     """The report of one run as an HTML string."""
-    from analyzer.nps.report import top_drivers_text
-    from analyzer.report.folder import issues_json
-
     issues = issues_json(result.issues.reindex(columns=S.ISSUE_OUTPUT)) if len(result.issues) else []
     active = [i for i in issues if i[S.ISSUE_STATUS] == "active"]
-    nps = result.summary.get("nps")
+    nps = result.summary.nps
     template = _environment().get_template("report.html.j2")
     return template.render(
         summary=result.summary,
-        counts=result.summary["counts"],
+        counts=result.summary.counts,
         nps=nps,
         nps_lines=top_drivers_text(result.nps) if result.nps is not None else [],
         touchpoint_bars=_touchpoint_bars(result),
@@ -117,7 +117,7 @@ def render_report(result: Result) -> str:
         nps_chart={"width": _NPS_WIDTH, "height": _NPS_HEIGHT, "left": _NPS_LEFT, "middle": _NPS_HEIGHT / 2 - 10},
         timelines=_issue_timelines(result),
         spark={"width": _SPARK_WIDTH, "height": _SPARK_HEIGHT},
-        issue_stats=result.summary["issues"],
+        issue_stats=result.summary.issues,
         complaints=[i for i in active if i[S.ISSUE_KIND] == "complaint"],
         praise=[i for i in active if i[S.ISSUE_KIND] == "praise"],
     )

@@ -4,7 +4,7 @@ Adds ``text`` (what every later stage and output sees), ``lang``,
 ``n_redactions`` and ``nps_group``; ``raw_text`` stays as read and is never
 written anywhere. With redaction on, personal data in the channel is
 replaced too, and a comment or respondent id holding personal data becomes a
-stable pseudonym (:func:`protect_id`).
+stable pseudonym (:func:`analyzer.text.redact.protect_id`).
 
 Example:
     >>> import pandas as pd
@@ -16,32 +16,20 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 
 import pandas as pd
 
 from analyzer import schema as S
 from analyzer.config import AnalysisConfig
+from analyzer.nps.arithmetic import nps_groups
+from analyzer.reporter import NullReporter, Reporter
 from analyzer.text.language import LanguageIdentifier
 from analyzer.text.normalize import normalize_text
-from analyzer.text.redact import Redactor
-from analyzer.reporter import NullReporter, Reporter
+from analyzer.text.redact import Redactor, protect_id
 
 # Arabic letters that cp1256 exports put where Persian spelling has its own.
 _PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
-
-
-def nps_group(score: int | None) -> str | None:
-    """Promoter (9-10), passive (7-8), detractor (0-6), ``None`` for no score.
-
-    Example:
-        >>> [nps_group(s) for s in (10, 7, 6, None)]
-        ['promoter', 'passive', 'detractor', None]
-    """
-    if score is None or score is pd.NA:
-        return None
-    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
 def prepare(
@@ -81,7 +69,7 @@ def prepare(
     out[S.TEXT] = pd.array(normalised, dtype="string")
     out[S.LANG] = pd.array(langs, dtype="string")
     out[S.N_REDACTIONS] = pd.array(counts, dtype="int64")
-    out[S.NPS_GROUP] = pd.array([nps_group(s) for s in comments[S.NPS_SCORE].tolist()], dtype="string")
+    out[S.NPS_GROUP] = nps_groups(comments[S.NPS_SCORE])
     language_counts = Counter(langs)
     reporter.info("languages: " + ", ".join(f"{code} {n}" for code, n in language_counts.most_common()))
     if config.redact:
@@ -89,21 +77,6 @@ def prepare(
     else:
         reporter.warn("redaction is off (--no-redact): personal data in comments is written to the outputs as it is")
     return out
-
-
-def protect_id(value: object, redactor: Redactor) -> object:
-    """An id that holds personal data (an e-mail, a phone number) becomes ``pii-`` and 12 hex digits of its hash.
-
-    The same id always gives the same pseudonym, so ids stay unique and an answers file's respondent ids,
-    protected the same way, still join.
-
-    Example:
-        >>> protect_id("ivan.petrov@example.com", Redactor(("RU",))), protect_id("R1001", Redactor(("RU",)))
-        ('pii-36a1638593e8', 'R1001')
-    """
-    if not isinstance(value, str) or not redactor.redact(value)[1]:
-        return value
-    return "pii-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
 
 
 def redact_rejects(rejects: pd.DataFrame, config: AnalysisConfig | None = None) -> tuple[pd.DataFrame, int]:

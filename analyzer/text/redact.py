@@ -49,6 +49,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -386,3 +387,18 @@ def _to_original(r: Redaction, segments: list[tuple[int, int, int]]) -> Redactio
         if new <= r.start and r.end <= new + length:
             return Redaction(r.kind, old + r.start - new, old + r.end - new)
     return None
+
+
+def protect_id(value: object, redactor: Redactor) -> object:
+    """An id that holds personal data (an e-mail, a phone number) becomes ``pii-`` and 12 hex digits of its hash.
+
+    The same id always gives the same pseudonym, so ids stay unique and an answers file's respondent ids,
+    protected the same way, still join.
+
+    Example:
+        >>> protect_id("ivan.petrov@example.com", Redactor(("RU",))), protect_id("R1001", Redactor(("RU",)))
+        ('pii-36a1638593e8', 'R1001')
+    """
+    if not isinstance(value, str) or not redactor.redact(value)[1]:
+        return value
+    return "pii-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]

@@ -11,13 +11,12 @@ through byte for byte.
 
 Example:
     >>> import pandas as pd
-    >>> from analyzer.config import AnalysisConfig
     >>> comments = pd.DataFrame({
     ...     "comment_id": ["c1"],
     ...     "text": ["The courier was late, but the operator was kind."],
     ...     "lang": ["en"],
     ... })
-    >>> segment(comments, AnalysisConfig())["text"].tolist()
+    >>> segment(comments)["text"].tolist()
     ['The courier was late', 'the operator was kind.']
 """
 
@@ -35,7 +34,6 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from analyzer import schema
-from analyzer.config import AnalysisConfig
 from analyzer.reporter import NullReporter, Reporter
 
 # Contrastive conjunctions, per ISO 639-1 code. A sentence is cut at one of
@@ -301,7 +299,7 @@ def split_text(doc: Doc, lang: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def segment(comments: pd.DataFrame, config: AnalysisConfig, reporter: Reporter | None = None) -> pd.DataFrame:
+def segment(comments: pd.DataFrame, reporter: Reporter | None = None) -> pd.DataFrame:
     """Split comments into sentences and contrastive clauses.
 
     Comments are processed in batches grouped by language, each language with
@@ -310,9 +308,7 @@ def segment(comments: pd.DataFrame, config: AnalysisConfig, reporter: Reporter |
 
     Args:
         comments: table with ``comment_id``, ``text`` (prepared, non-empty) and
-            ``lang`` (a code from ``config.languages`` or ``unknown``).
-        config: the run configuration; segmentation reads no option from it yet
-            (every language gets a pipeline, configured or not).
+            ``lang`` (any code or ``unknown``: every language gets a pipeline).
         reporter: receives progress over the comments; ``None`` means :class:`NullReporter`.
 
     Returns:
@@ -327,7 +323,7 @@ def segment(comments: pd.DataFrame, config: AnalysisConfig, reporter: Reporter |
         >>> comments = pd.DataFrame({
         ...     "comment_id": ["7"], "text": ["Курьер опоздал, но оператор был вежлив"], "lang": ["ru"],
         ... })
-        >>> segment(comments, AnalysisConfig())[["segment_id", "text", "start", "end"]].values.tolist()
+        >>> segment(comments)[["segment_id", "text", "start", "end"]].values.tolist()
         [['7-1', 'Курьер опоздал', 0, 14], ['7-2', 'оператор был вежлив', 19, 38]]
     """
     schema.check_columns(comments, [schema.COMMENT_ID, schema.TEXT, schema.LANG], stage="segment")

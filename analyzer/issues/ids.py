@@ -1,0 +1,46 @@
+"""Stable issue ids: ``PREFIX-XXXX`` from a hash of touchpoint, list and top terms, and the ids of "other" groups.
+
+Example:
+    >>> other_id("logistics", "praise")
+    'LOG-OTHER-PRAISE'
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from slugify import slugify
+
+OTHER = "other"
+
+
+def issue_prefix(touchpoint: str) -> str:
+    """Three capital letters from the touchpoint name.
+
+    Example:
+        >>> issue_prefix("logistics"), issue_prefix("Доставка"), issue_prefix("")
+        ('LOG', 'DOS', 'OTH')
+    """
+    return (slugify(touchpoint or OTHER).replace("-", "").upper() or "ISS")[:3]
+
+
+def new_issue_id(touchpoint: str, kind: str, fingerprint: dict[str, float], taken: set[str]) -> str:
+    """``PREFIX-XXXX`` from a hash of touchpoint, list and top terms; another window of the hash when taken.
+
+    Example:
+        >>> new_issue_id("logistics", "complaint", {"late": 0.8, "courier": 0.6}, set())
+        'LOG-JNS6'
+    """
+    top = sorted(sorted(fingerprint, key=lambda t: (-fingerprint[t], t))[:10])
+    digest = base64.b32encode(hashlib.sha256("|".join([touchpoint, kind, *top]).encode()).digest()).decode()
+    for start in range(0, len(digest) - 4):
+        candidate = f"{issue_prefix(touchpoint)}-{digest[start:start + 4]}"
+        if candidate not in taken:
+            return candidate
+    raise RuntimeError("no free issue id")  # 50 windows of a sha256 all taken: cannot happen in practice
+
+
+def other_id(touchpoint: str, kind: str) -> str:
+    """The id of a touchpoint's "other" group: ``LOG-OTHER`` (complaints) or ``LOG-OTHER-PRAISE``."""
+    return f"{issue_prefix(touchpoint)}-OTHER" + ("-PRAISE" if kind == "praise" else "")
