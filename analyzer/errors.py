@@ -60,6 +60,14 @@ class InputTooLarge(InputError):
     """The input exceeds a safety limit (file size, fields, nesting)."""
 
 
+class AllRowsRejected(InputError):
+    """Every row of the input was rejected: nothing is left to analyse."""
+
+
+class GuessedColumnRejected(InputError):
+    """A guessed column caused the rejection of more than half of the rows: the guess was most likely wrong."""
+
+
 class MissingColumns(AnalyzerError):
     """A stage was given a table without the columns it needs (a programming error in a caller)."""
 

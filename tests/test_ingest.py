@@ -129,3 +129,93 @@ def test_ingest_reports_decisions() -> None:
     assert "x.csv: encoding: utf-8 (detected)" in text
     assert "text column: 'comment' (by name; override with --text-col)" in text
     assert "respondent column: none found (name one with --respondent-col)" in text
+
+
+# --- a run that cannot be right stops -------------------------------------------
+
+
+def _read(text: str, **config):
+    return read_comments(io.BytesIO(text.encode()), AnalysisConfig(**config), name="comments.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("comment,time\n" + "".join(f"remark {i},{i} min\n" for i in range(8)),
+         "comments.csv: column 'time' was guessed as the date column, and 8 of 8 rows were rejected for it (bad_date); "
+         "name the right column with --date-col NAME, or say the file has none with --date-col none"),
+        ("comment,sentiment_score\n" + "".join(f"remark {i},0.{i + 1}\n" for i in range(4)) + "remark 9,1\n",
+         "comments.csv: column 'sentiment_score' was guessed as the NPS score column, and 4 of 5 rows were rejected for it (bad_nps); "
+         "name the right column with --nps-col NAME, or say the file has none with --nps-col none"),
+        ("ticket_id,comment\n" + "".join(f"T1,remark {i}\n" for i in range(4)),
+         "comments.csv: column 'ticket_id' was guessed as the comment id column, and 3 of 4 rows were rejected for it (duplicate_id); "
+         "name the right column with --id-col NAME, or say the file has none with --id-col none"),
+    ],
+)
+def test_ingest_a_guessed_column_rejecting_most_rows_stops_the_run(text: str, message: str) -> None:
+    from analyzer.errors import GuessedColumnRejected
+
+    with pytest.raises(GuessedColumnRejected) as caught:
+        _read(text)
+    assert str(caught.value) == message
+    assert caught.value.exit_code == 3
+
+
+def test_ingest_the_override_in_the_message_works() -> None:
+    text = "comment,time\n" + "".join(f"remark {i},{i} min\n" for i in range(8))
+    assert len(_read(text, columns=ColumnChoice(date="none")).comments) == 8
+
+
+def test_ingest_half_or_fewer_rejected_for_a_guessed_column_is_fine() -> None:
+    got = _read("comment,time\nremark 1,2026-05-01\nremark 2,2026-05-02\nremark 3,soon\nremark 4,later\n")
+    assert (len(got.comments), len(got.rejects)) == (2, 2)
+
+
+def test_ingest_a_named_or_role_named_column_is_not_blamed() -> None:
+    text = "comment,time,nps\n" + "".join(f"remark {i},{i} min,{20 + i}\n" for i in range(8)) + "fine,2026-05-01,7\n"
+    assert len(_read(text, columns=ColumnChoice(date="time")).comments) == 1  # given: the user's choice
+    # A column called just "nps" is the NPS column, however bad its values: it was not a guess that could be wrong.
+    assert len(_read("comment,nps\nlate,11\nrude,abc\nok,7\n").rejects) == 2
+
+
+def test_ingest_empty_comments_do_not_blame_the_text_column() -> None:
+    got = _read("comment,nps\n" + ",5\n" * 6 + "late courier,3\n")
+    assert (len(got.comments), len(got.rejects)) == (1, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "config", "message"),
+    [
+        ("id,comment\n" + "".join(f"{i}, \n" for i in range(1, 13)), {},
+         "comments.csv: all 12 rows were rejected (empty_text: 12), so nothing is left to analyse; the first, on line 2: "
+         "comment is empty; a comment needs at least one non-space character"),
+        ("id,comment,nps\n1,,5\n2,late,11\n3,rude,12\n4,x,y,z\n", {},
+         "comments.csv: all 4 rows were rejected (bad_nps: 2, empty_text: 1, ragged: 1), so nothing is left to analyse; the first, "
+         "on line 2: comment is empty; a comment needs at least one non-space character"),
+        ("comment,when\nlate,ann@example.com\n", {"columns": ColumnChoice(date="when")},
+         "comments.csv: the only row was rejected (bad_date), so nothing is left to analyse; on line 2: when '[EMAIL]' is "
+         "not a date; accepted: 2026-05-31, 2026-05-31T14:05, 31.05.2026, 31/05/2026, 05/31/2026"),
+    ],
+)
+def test_ingest_all_rows_rejected_stops_the_run(text: str, config: dict, message: str) -> None:
+    from analyzer.errors import AllRowsRejected
+
+    with pytest.raises(AllRowsRejected) as caught:
+        _read(text, **config)
+    assert str(caught.value) == message
+    assert caught.value.exit_code == 3
+
+
+def test_ingest_all_rejected_dataframe_stops_too() -> None:
+    from analyzer.errors import AllRowsRejected
+
+    with pytest.raises(AllRowsRejected, match=r"^<DataFrame>: all 2 rows were rejected \(empty_text: 2\)"):
+        read_comments(pd.DataFrame({"comment": ["", None], "nps": [3, 4]}))
+
+
+def test_ingest_all_rejected_message_is_one_line_whatever_the_cells_hold() -> None:
+    from analyzer.errors import AllRowsRejected
+
+    with pytest.raises(AllRowsRejected) as caught:
+        _read('comment,nps\nlate,"a\u2028b\rc"\n', redact=False)
+    assert str(caught.value).endswith("on line 2: nps 'a b c' is not a whole number; accepted: whole numbers 0 to 10, or empty")
