@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from analyzer.errors import EmptyFile, InputError, InputTooLarge, MissingFile, UnreadableFile, UnsupportedFormat
 from analyzer.io.readers import check_source, read_table
@@ -241,3 +243,63 @@ def test_front_door_read_table_gives_the_same_messages(tmp_path) -> None:
     with pytest.raises(UnsupportedFormat, match="cannot open as an Excel workbook"):
         read_table(io.BytesIO(b"PK\x03\x04" + b"\x00" * 40), name="broken.xlsx")
     assert read_table(io.BytesIO(CSV.encode("utf-16-le")), name="le16.csv").rows == [["1", "The courier was late"]]
+
+
+# --- golden files through the command -----------------------------------------
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    from analyzer.cli.app import app
+
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "columns"),
+    [
+        # "sentiment" holds the letters of "time": it is no date column, and no text either.
+        ("sentiment_no_date.csv", [], {"text": "comment", "id": "id", "date": None}),
+        # Every date-like header only contains a date word ("lifetime", "runtime", "overtime"): none is a date.
+        ("substring_headers.csv", [], {"text": "feedback", "id": "id", "date": None}),
+        # The advice of the guessed-column error works: the file has no date column.
+        ("guessed_wrong_date.csv", ["--date-col", "none"], {"text": "comment", "date": None}),
+    ],
+)
+def test_front_door_golden_files_that_run(tmp_path, name: str, args: list[str], columns: dict[str, str | None]) -> None:
+    out = tmp_path / "o"
+    result = _run(str(DATA / name), "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert {role: summary["columns"][role] for role in columns} == columns
+    assert summary["counts"]["rows_rejected"] == 0
+    assert summary["counts"]["rows_analyzed"] == summary["counts"]["rows_read"] > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "code", "line"),
+    [
+        ("all_rejected.csv", [], 3, "Error: {path}: all 6 rows were rejected (empty_text: 6), so nothing is left to analyse; the first, "
+                                    "on line 2: comment is empty; a comment needs at least one non-space character"),
+        ("guessed_wrong_date.csv", [], 3, "Error: {path}: column 'time' was guessed as the date column, and 8 of 8 rows were rejected "
+                                          "for it (bad_date); name the right column with --date-col NAME, or say the file has none "
+                                          "with --date-col none"),
+        ("sentiment_no_date.csv", ["--text-col", "none"], 2,
+         "Error: --text-col: 'none' cannot be used; the comment text column is required, so name the column that holds the comments "
+         "(e.g. --text-col comment) or leave the option out to have it guessed"),
+        ("pixel.png", [], 3, f"Error: {{path}}: looks like a PNG image, not a table; {ACCEPTED}"),
+        ("elf_header.csv", [], 3, f"Error: {{path}}: looks like an ELF executable, not a table; {ACCEPTED}"),
+        ("gzipped.csv.gz", [], 3, "Error: {path}: looks like a gzip-compressed file, not a table; decompress it first and give the file "
+                                  f"inside (e.g. gunzip); {ACCEPTED}"),
+    ],
+)
+def test_front_door_golden_bad_inputs_are_one_line(tmp_path, name: str, args: list[str], code: int, line: str) -> None:
+    path = DATA / name
+    result = _run(str(path), "--out", str(tmp_path / "o"), *args)
+    assert result.exit_code == code, result.output
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("Error:")]
+    assert errors == [line.format(path=path)], result.stderr
+    assert result.stderr.rstrip().endswith(errors[0])
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o" / "summary.json").exists()
