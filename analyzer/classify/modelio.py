@@ -79,9 +79,30 @@ class FeedbackModel:
 
 
 def default_model_dir() -> Path:
-    """The shipped default model: ``$ANALYZER_MODEL`` if set, else ``models/default`` in the source tree."""
+    """The model used when no ``--model`` is given: ``$ANALYZER_MODEL`` if set, else the shipped default model.
+
+    The shipped model is the source tree's top-level ``models/default``. It is
+    installed as package data of ``analyzer._models`` (pyproject.toml maps that
+    package onto ``models/``), so a wheel, ``pip install .``, pipx and the
+    editable install all find it here from any working directory. A source tree
+    that is only on ``sys.path``, or an editable install made before the mapping
+    existed, falls back to ``models/default`` beside the ``analyzer`` folder.
+
+    Raises:
+        ModelError: the package was imported from a zip archive, where the model is no folder (set ``ANALYZER_MODEL``).
+    """
+    import importlib.resources
+
     env = os.environ.get("ANALYZER_MODEL")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models" / "default"
+    if env:
+        return Path(env)
+    try:
+        shipped = importlib.resources.files("analyzer._models") / "default"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "models" / "default"
+    if not isinstance(shipped, Path):  # a zip import: the loader needs a real folder
+        raise ModelError(f"{shipped}: the shipped model is inside an archive; set ANALYZER_MODEL to a model folder or pass --model")
+    return shipped
 
 
 def _sha256(path: Path) -> str:
