@@ -104,6 +104,11 @@ class AnalysisConfig:
     nps: NpsSettings = field(default_factory=NpsSettings)
     answers: AnswersColumns = field(default_factory=AnswersColumns)
 
+    @property
+    def max_input_bytes(self) -> int:
+        """``max_input_mb`` in bytes: the largest input file (and answers file) a run reads."""
+        return int(self.max_input_mb * 2**20)
+
     def __post_init__(self) -> None:
         if not self.languages:
             raise UsageError("--languages: give at least one ISO 639-1 code, e.g. en,ru,ro,el,fa,kk")

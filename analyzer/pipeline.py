@@ -73,14 +73,12 @@ def analyze(
     config = config or AnalysisConfig()
     recorder = RecordingReporter(reporter)
     started, clock = datetime.now(UTC), time.perf_counter()
-    if _is_path(source):
-        check_source(source)  # a missing or binary file fails before the model loads
+    ingested = read_comments(source, config, recorder, name=name)  # a bad input (or all rows rejected) fails before the model loads
+    S.check_stage(ingested.comments, "comments", "ingest")
     loaded_from = None
-    if model is None:  # load before reading the input: a bad model should fail before a long read
+    if model is None:
         model_dir = config.model_dir or default_model_dir()
         model, loaded_from = load_model(model_dir), str(model_dir)
-    ingested = read_comments(source, config, recorder, name=name)
-    S.check_stage(ingested.comments, "comments", "ingest")
     comments = prepare(ingested.comments, config, recorder)
     S.check_stage(comments, "comments", "prepare")
     ingested.rejects, redacted_in_rejects = redact_rejects(ingested.rejects, config)
@@ -186,9 +184,10 @@ def run_to_folder(
         AnalyzerError: as :func:`analyze`, plus output folder problems (checked before the long part of the run).
     """
     config = config or AnalysisConfig()
+    limits = limits_for(config)
     if _is_path(source):
-        check_source(source)
         name = name or str(source)
+        check_source(source, name=name, max_bytes=limits.max_bytes)  # before the output folder and state file are touched
     elif not isinstance(source, pd.DataFrame):
         name = name or "<stdin>"
     out = Path(out_dir) if out_dir is not None else default_out_dir(source)
@@ -196,10 +195,9 @@ def run_to_folder(
     ensure_writable(out, force=force)  # fail before a long run, not after it
     answers = None
     if answers_path is not None:
-        check_source(answers_path)
         columns = config.answers
         answers = read_answers(str(answers_path), respondent_col=columns.respondent, nps_col=columns.score, date_col=columns.date,
-                               name=str(answers_path), reporter=reporter, redact=config.redact, limits=limits_for(config))
+                               name=str(answers_path), reporter=reporter, redact=config.redact, limits=limits)
     state_path = Path(store_path) if store_path is not None else default_store(out)
     state = Store.open(state_path)
     try:

@@ -38,7 +38,7 @@ def run_command(
     languages: Annotated[str, typer.Option("--languages", help="Comma-separated ISO 639-1 codes the language identifier may answer.")] = ",".join(_DEFAULT["languages"]),
     no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep e-mails, phone numbers, card numbers and IBANs in the outputs.")] = False,
     max_chars: Annotated[int, typer.Option("--max-chars", help="Reject fields longer than this many characters.")] = _DEFAULT["max_field_chars"],
-    model: Annotated[Path | None, typer.Option("--model", "-m", help="Trained model folder (from analyze train). Default: the shipped model in models/default.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="Trained model folder (from analyze train). Default: $ANALYZER_MODEL if set, else the shipped default model.")] = None,
     max_issues: Annotated[int, typer.Option("--max-issues", help="At most this many named issues (and praise groups); smaller ones fold into 'other'.")] = _DEFAULT["max_issues"],
     min_size: Annotated[int, typer.Option("--min-size", help="An issue needs at least this many distinct comments.")] = _DEFAULT["min_issue_size"],
     store: StorePath = None,
@@ -69,8 +69,8 @@ def run_command(
         )
         from analyzer.io.sniff import check_source
 
-        if file != "-":
-            check_source(file)  # a missing or binary file fails before the analysis libraries load
+        if file != "-":  # a missing, binary or too large file fails before the analysis libraries load
+            check_source(file, max_bytes=config.max_input_bytes)
         from analyzer.cli.console import RichReporter, print_summary
         from analyzer.pipeline import run_to_folder
 

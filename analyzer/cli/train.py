@@ -56,7 +56,7 @@ def train_command(
 
 def evaluate_command(
     labeled: Annotated[Path, typer.Argument(help="Labeled file to score the model on (same format as for train).", show_default=False)],
-    model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder. Default: the shipped model in models/default.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder. Default: $ANALYZER_MODEL if set, else the shipped default model.")] = None,
     predictions: Annotated[Path | None, typer.Option("--predictions", help="Write text, gold, predicted and sentiment_given_gold per row to this CSV.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as one JSON object and nothing else.")] = False,
     text_col: TextColumn = None,

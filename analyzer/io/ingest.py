@@ -131,7 +131,7 @@ def limits_for(config: AnalysisConfig) -> Limits:
         >>> limits_for(AnalysisConfig()).max_bytes // 2**20
         256
     """
-    return replace(DEFAULT_LIMITS, max_bytes=int(config.max_input_mb * 2**20))
+    return replace(DEFAULT_LIMITS, max_bytes=config.max_input_bytes)
 
 
 def table_from_frame(frame: pd.DataFrame) -> RawTable:
