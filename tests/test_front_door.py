@@ -24,7 +24,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.errors import EmptyFile, InputError, InputTooLarge, MissingFile, UnreadableFile, UnsupportedFormat
-from analyzer.io.readers import check_source, read_table
+from analyzer.io.readers import read_table
+from analyzer.io.sniff import check_source
 
 from .conftest import DATA
 

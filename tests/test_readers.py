@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import EmptyFile, MissingFile, UnreadableEncoding, UnsupportedFormat, UsageError
-from analyzer.io.readers import decode, read_table, sniff_delimiter
+from analyzer.io.readers import read_table
+from analyzer.io.sniff import decode, sniff_delimiter
 
 TEXTS = {
     "en": "The courier was late, but the operator was kind",

@@ -28,7 +28,9 @@ from analyzer import schema as S
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AllRowsRejected, GuessedColumnRejected
 from analyzer.io.columns import OPTION, ColumnMapping, map_columns
-from analyzer.io.readers import DEFAULT_LIMITS, Limits, RawTable, read_table, to_cell, unique_columns
+from analyzer.io.limits import DEFAULT_LIMITS, Limits
+from analyzer.io.raw_table import RawTable, to_cell, unique_columns
+from analyzer.io.readers import read_table
 from analyzer.reporter import NullReporter, Reporter
 from analyzer.text.normalize import normalize_text
 
