@@ -10,5 +10,6 @@
 - ``columnar``: the Parquet reader (footer checked before unpacking).
 - ``columns``: column role guessing (text, date, NPS, id, channel, respondent).
 - ``ingest``: rows to the comments table or the rejects table, with line and reason.
+- ``rejections``: stopping a run whose rejects show a wrong column guess or leave no row to analyse.
 - ``atomic``: replacing a whole folder atomically (a run's outputs, a saved model).
 """
