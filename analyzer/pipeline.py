@@ -73,12 +73,14 @@ def analyze(
     config = config or AnalysisConfig()
     recorder = RecordingReporter(reporter)
     started, clock = datetime.now(UTC), time.perf_counter()
-    ingested = read_comments(source, config, recorder, name=name)  # a bad input (or all rows rejected) fails before the model loads
-    S.check_stage(ingested.comments, "comments", "ingest")
+    if _is_path(source):
+        check_source(source, name=name, max_bytes=config.max_input_bytes)  # a missing or binary file fails before the model loads
     loaded_from = None
-    if model is None:
+    if model is None:  # load before reading the input: a bad model fails before a long read
         model_dir = config.model_dir or default_model_dir()
         model, loaded_from = load_model(model_dir), str(model_dir)
+    ingested = read_comments(source, config, recorder, name=name)
+    S.check_stage(ingested.comments, "comments", "ingest")
     comments = prepare(ingested.comments, config, recorder)
     S.check_stage(comments, "comments", "prepare")
     ingested.rejects, redacted_in_rejects = redact_rejects(ingested.rejects, config)
@@ -184,10 +186,9 @@ def run_to_folder(
         AnalyzerError: as :func:`analyze`, plus output folder problems (checked before the long part of the run).
     """
     config = config or AnalysisConfig()
-    limits = limits_for(config)
     if _is_path(source):
         name = name or str(source)
-        check_source(source, name=name, max_bytes=limits.max_bytes)  # before the output folder and state file are touched
+        check_source(source, name=name, max_bytes=config.max_input_bytes)  # before the output folder and state file are touched
     elif not isinstance(source, pd.DataFrame):
         name = name or "<stdin>"
     out = Path(out_dir) if out_dir is not None else default_out_dir(source)
@@ -197,7 +198,7 @@ def run_to_folder(
     if answers_path is not None:
         columns = config.answers
         answers = read_answers(str(answers_path), respondent_col=columns.respondent, nps_col=columns.score, date_col=columns.date,
-                               name=str(answers_path), reporter=reporter, redact=config.redact, limits=limits)
+                               name=str(answers_path), reporter=reporter, redact=config.redact, limits=limits_for(config))
     state_path = Path(store_path) if store_path is not None else default_store(out)
     state = Store.open(state_path)
     try:
