@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 
-from analyzer.classify.stage import classify  # noqa: E402
 from analyzer.classify.labels import LabeledSet, read_labeled  # noqa: E402
 from analyzer.classify.modelio import default_model_dir, load_model  # noqa: E402
+from analyzer.classify.stage import classify  # noqa: E402
 from analyzer.classify.training import evaluate, train  # noqa: E402
 
 # name -> (train file, test file or None for cross-validation, language)

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from analyzer import schema as S
-from analyzer.classify.stage import classify, combine_labels, roll_up
 from analyzer.classify.modelio import load_model
+from analyzer.classify.stage import classify, combine_labels, roll_up
 
 
 @pytest.fixture(scope="module")

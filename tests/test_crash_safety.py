@@ -39,8 +39,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.io.atomic import recover
 from analyzer.classify.modelio import CARD_FILE, MODEL_FILE, load_model
+from analyzer.io.atomic import recover
 
 from .conftest import LABELED, SAMPLE
 

@@ -8,9 +8,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analyzer.errors import ModelError
 from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifier, _best_threshold
 from analyzer.classify.features import TfidfFeatures
+from analyzer.errors import ModelError
 
 TEXTS = ["the courier was late", "courier never came", "parcel arrived crushed", "the operator was rude",
          "operator hung up on me", "support chat never answered", "great food", "the soup was cold"]

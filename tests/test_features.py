@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from analyzer.errors import UsageError
 from analyzer.classify.features import TfidfFeatures, as_frame, make_featurizer
+from analyzer.errors import UsageError
 from analyzer.text.tokens import normalize_tokens
 
 

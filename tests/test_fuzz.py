@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.classify.labels import read_labeled
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalyzerError
 from analyzer.io.ingest import read_comments
-from analyzer.classify.labels import read_labeled
 
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".json", ".xlsx", ".parquet")
@@ -239,8 +239,8 @@ def test_fuzz_resealed_mutations_of_a_model_file_are_refused_or_load(small_model
     import json
     import shutil
 
-    from analyzer.errors import ModelError
     from analyzer.classify.modelio import CARD_FILE, MODEL_FILE, load_model
+    from analyzer.errors import ModelError
 
     rng = random.Random(7)
     original = (small_model / MODEL_FILE).read_bytes()

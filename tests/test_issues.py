@@ -10,8 +10,7 @@ import pytest
 from analyzer import schema as S
 from analyzer.issues.discover import DiscoveryContext, discover
 from analyzer.issues.ids import other_id
-from analyzer.issues.store import fingerprint_code
-from analyzer.issues.store import RunRecord, Store
+from analyzer.issues.store import RunRecord, Store, fingerprint_code
 
 # Five recurring problems, each written many ways, plus filler and praise.
 PROBLEMS = {

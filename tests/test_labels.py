@@ -7,8 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from analyzer.errors import InputError
 from analyzer.classify.labels import LabelFormatError, format_labels, parse_labels, read_labeled
+from analyzer.errors import InputError
 
 from .conftest import LABELED, ROOT
 

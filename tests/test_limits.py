@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 
 from analyzer import schema as S
+from analyzer.classify.labels import parse_labels, read_labeled
 from analyzer.config import AnalysisConfig
 from analyzer.errors import InputTooLarge, UnsupportedFormat
 from analyzer.io.ingest import limits_for, read_comments
-from analyzer.classify.labels import parse_labels, read_labeled
 from analyzer.io.readers import DEFAULT_LIMITS, Limits, read_table
 
 LIMITS = Path(__file__).resolve().parent / "data" / "limits"

@@ -10,8 +10,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from analyzer.errors import ModelError
 from analyzer.classify.modelio import CARD_FILE, MODEL_FILE, load_model
+from analyzer.errors import ModelError
 
 QUERY = pd.DataFrame({"text": ["Курьер опоздал на два часа", "The app crashes at login"], "lang": ["ru", "en"]})
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import analyzer
+from analyzer.errors import OutputExists
 from analyzer.io import atomic
 from analyzer.io.atomic import recover
-from analyzer.errors import OutputExists
 from analyzer.report.folder import write_outputs
 from analyzer.report.tables import WRITERS, neutralize_formulas
 

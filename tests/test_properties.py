@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from analyzer import schema as S
+from analyzer.classify.labels import format_labels, parse_labels, read_labeled
 from analyzer.config import AnalysisConfig
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.io.ingest import read_comments
-from analyzer.classify.labels import format_labels, parse_labels, read_labeled
 
 from .conftest import DATA, ROOT, examples
 

@@ -41,9 +41,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from analyzer.errors import ModelError
 from analyzer.classify.features import TfidfFeatures, as_frame
 from analyzer.classify.taxonomy import DEFAULT_SCORES
+from analyzer.errors import ModelError
 
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 MIN_EXAMPLES = 3  # a touchpoint or sentiment needs this many examples to be learned

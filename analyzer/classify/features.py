@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 from analyzer.errors import UsageError
 from analyzer.text.tokens import normalize_tokens
 
+
 def as_frame(X: object) -> pd.DataFrame:
     """Accept a DataFrame with ``text`` (and optionally ``lang``) or a sequence of strings.
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analyzer.io.atomic import write_folder
-from analyzer.errors import ModelError
 from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifier
+from analyzer.errors import ModelError
+from analyzer.io.atomic import write_folder
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "model_card.json"

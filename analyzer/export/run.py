@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.errors import UsageError
+from analyzer.export import targets
 from analyzer.export.credentials import resolve_connection
 from analyzer.export.issues import load_issues, select_issues, store_path
 from analyzer.export.ledger import Ledger
 from analyzer.export.push import PushReport, ledger_plan, push
-from analyzer.export import targets
 from analyzer.export.targets import PayloadOptions, Target, file_names, get_target, pushable, write_export
 from analyzer.export.tickets import PriorityRule, Ticket, build_tickets, check_mapping
 
