@@ -11,15 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.devtools.imports import (
-    FORBIDDEN,
-    CommandImports,
-    check_cycles,
-    describe_cycle,
-    find_cycles,
-    parse_importtime,
-    profile_command,
-)
+from analyzer.devtools.command_imports import FORBIDDEN, CommandImports, parse_importtime, profile_command
+from analyzer.devtools.import_graph import check_cycles, describe_cycle, find_cycles
 
 
 def _package(root: Path, files: dict[str, str]) -> Path:
