@@ -43,6 +43,34 @@ class AnswersColumns:
     date: str | None = None
 
 
+ADAPT_MODES = ("auto", "off", "teacher")
+
+
+@dataclass(frozen=True)
+class AdaptSettings:
+    """How a run adapts the model to its file (see :mod:`analyzer.classify.adapt`).
+
+    Attributes:
+        mode: ``auto`` (teacher for small files, student for larger ones), ``teacher`` (the teacher labels
+            every segment, however many) or ``off`` (the model as trained).
+        sample: at most this many distinct segments are labeled by the teacher; a file with no more gets the
+            teacher for all of them.
+        seconds: the teacher stops labeling the sample after this many seconds.
+        seed: seed of the sample.
+    """
+
+    mode: str = "auto"
+    sample: int = 2000
+    seconds: float = 60.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.mode not in ADAPT_MODES:
+            raise UsageError(f"--adapt: '{self.mode}' is unknown; accepted: {', '.join(ADAPT_MODES)}")
+        if self.sample < 0 or self.seconds < 0:
+            raise UsageError(f"--adapt-sample and --adapt-seconds must be >= 0; got {self.sample} and {self.seconds}")
+
+
 @dataclass(frozen=True)
 class NpsSettings:
     """How NPS drivers are estimated and tested.
@@ -89,6 +117,7 @@ class AnalysisConfig:
             it applies to the answers file too.
         nps: how NPS drivers are estimated and tested (see :class:`NpsSettings`).
         answers: the columns of a separate answers file (``--nps FILE``); unnamed ones are guessed.
+        adapt: how the model adapts to the file before classifying (see :class:`AdaptSettings`).
     """
 
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
@@ -103,6 +132,7 @@ class AnalysisConfig:
     max_input_mb: float = 256
     nps: NpsSettings = field(default_factory=NpsSettings)
     answers: AnswersColumns = field(default_factory=AnswersColumns)
+    adapt: AdaptSettings = field(default_factory=AdaptSettings)
 
     @property
     def max_input_bytes(self) -> int:

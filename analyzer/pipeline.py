@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer import schema as S
+from analyzer.classify.adapt import adapt
 from analyzer.classify.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.classify.stage import classify, roll_up
 from analyzer.config import AnalysisConfig
@@ -87,6 +88,7 @@ def analyze(
     segments = segment(comments, recorder)
     S.check_stage(segments, "segments", "segment")
     recorder.info(f"segments: {len(segments)} from {len(comments)} comment(s)")
+    model, adaptation = adapt(segments, model, config.adapt, recorder)
     segments = classify(segments, model, recorder)
     comments = roll_up(comments, segments)
     S.check_stage(segments, "segments", "classify")
@@ -119,6 +121,7 @@ def analyze(
         seconds=round(time.perf_counter() - clock, 3),
         model=ModelInfo(loaded_from, model.card.get("name"), model.card.get("created"), model.card.get("featurizer"),
                         model.card.get("model_sha256")),
+        adaptation=adaptation.to_dict(),
         touchpoints=dict(Counter(segments[S.TOUCHPOINT].dropna().tolist()).most_common()),
         sentiments=dict(Counter(comments[S.SENTIMENT].dropna().tolist()).most_common()),
         issues=IssueStats(**found.stats, max_issues=config.max_issues, min_size=config.min_issue_size, store=store.path if store else None),
@@ -239,6 +242,7 @@ def _parameters(config: AnalysisConfig) -> dict[str, object]:
         "max_field_chars": config.max_field_chars,
         "phone_regions": list(config.phone_regions),
         "columns_given": {k: v for k, v in vars(config.columns).items() if v is not None},
+        "adapt": {"mode": config.adapt.mode, "sample": config.adapt.sample, "seconds": config.adapt.seconds, "seed": config.adapt.seed},
     }
 
 

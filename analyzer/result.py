@@ -103,7 +103,7 @@ class NpsSummary:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """One run in figures: input, column mapping, counts, languages, dates, parameters, versions, model, issues, NPS."""
+    """One run in figures: input, column mapping, counts, languages, dates, parameters, versions, model, adaptation, issues, NPS."""
 
     input: InputInfo
     columns: dict[str, str | None]
@@ -117,6 +117,7 @@ class RunSummary:
     started_at: str
     seconds: float
     model: ModelInfo
+    adaptation: dict[str, Any]
     touchpoints: dict[str, int]
     sentiments: dict[str, int]
     issues: IssueStats

