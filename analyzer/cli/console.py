@@ -94,6 +94,7 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     table.add_row("rows rejected", rejected)
     table.add_row("segments", f"{counts.segments:,}")
     table.add_row("languages", ", ".join(f"{code} {n}" for code, n in summary.languages.items()) or "-")
+    table.add_row("model adapted", f"{summary.adaptation['path']}: {summary.adaptation['reason']}")
     table.add_row("touchpoints", ", ".join(f"{tp} {n}" for tp, n in summary.touchpoints.items()) or "-")
     table.add_row("comment sentiment", ", ".join(f"{s} {n}" for s, n in summary.sentiments.items()) or "-")
     table.add_row("with NPS score", f"{counts.with_nps:,}")

@@ -9,7 +9,7 @@ through Jinja2's autoescaping: a comment containing ``<script>`` shows as text.
 
 Example:
     >>> import analyzer, pandas as pd
-    >>> texts = ["<script>alert(1)</script> The courier was late", "The courier was late again", "courier late, <b>again</b>"]
+    >>> texts = ["<script>alert(1)</script> The courier was late and rude", "The courier was late again", "courier late, <b>again</b>"]
     >>> page = render_report(analyzer.analyze(pd.DataFrame({"text": texts})))
     >>> "<script>" in page, "&lt;script&gt;" in page, "<b>" in page
     (False, True, False)
