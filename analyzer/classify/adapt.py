@@ -80,7 +80,7 @@ class Adaptation:
 
 
 def adapt(segments: pd.DataFrame, model: FeedbackModel, settings: AdaptSettings | None = None,
-          reporter: Reporter | None = None, *, student: bool = False) -> tuple[FeedbackModel, Adaptation]:
+          reporter: Reporter | None = None) -> tuple[FeedbackModel, Adaptation]:
     """The model to classify ``segments`` with, and how it was obtained.
 
     Args:
@@ -88,7 +88,6 @@ def adapt(segments: pd.DataFrame, model: FeedbackModel, settings: AdaptSettings 
         model: the loaded model.
         settings: the run's adaptation settings.
         reporter: progress and the path taken.
-        student: return a student (savable tfidf model) even when the teacher labels every segment.
     """
     settings = settings or AdaptSettings()
     reporter = reporter or NullReporter()
@@ -99,14 +98,13 @@ def adapt(segments: pd.DataFrame, model: FeedbackModel, settings: AdaptSettings 
     if why_not:
         return _chose(reporter, model, Adaptation("shipped", why_not, n))
     clock = time.perf_counter()
-    if (settings.mode == "teacher" or n <= settings.sample) and not student:
+    if settings.mode == "teacher" or n <= settings.sample:
         reason = ("--adapt teacher" if settings.mode == "teacher"
                   else f"{n} distinct segments, within the teacher's sample of {settings.sample}")
         taught = replace(model, touchpoints=TeacherTouchpoints(model.teacher) if model.touchpoints is not None else None,
                          sentiment=TeacherSentiment(model.teacher))
         return _chose(reporter, taught, Adaptation("teacher", f"the e5 teacher labels every segment ({reason})", n, n))
-    sample = distinct if n <= settings.sample else distinct.sample(settings.sample, random_state=settings.seed)
-    sample = sample.reset_index(drop=True)
+    sample = distinct.sample(settings.sample, random_state=settings.seed).reset_index(drop=True)
     labels, done = _teach(model.teacher, sample, settings.seconds, clock, reporter)
     if done < _MIN_LABELED:
         return _chose(reporter, model, Adaptation("shipped", f"the teacher labeled only {done} segments in {settings.seconds:g} s "
@@ -159,7 +157,7 @@ def fit_student(model: FeedbackModel, sample: pd.DataFrame, labels: TeacherLabel
     train_frame = pd.DataFrame({"text": training["text"], "lang": training["lang"]})
     confidence = labels.sentiment_proba.max(axis=1)
     touchpoints = model.touchpoints
-    teacher_tps = [[tp for tp in row] for row in labels.touchpoints]
+    teacher_tps = [list(row) for row in labels.touchpoints]
     if touchpoints is not None:
         known = set(touchpoints.classes_)
         teacher_tps = [[tp for tp in row if tp in known] for row in teacher_tps]
