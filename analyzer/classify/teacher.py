@@ -98,7 +98,8 @@ class Teacher(BaseEstimator):
         Args:
             X: texts (DataFrame with ``text`` or strings).
             touchpoints: per text, its touchpoints; ``None`` for a sentiment-only model.
-            sentiments: per text, one sentiment (``mixed``/``conflict`` rows teach only the touchpoints).
+            sentiments: per text, one sentiment (``mixed``/``conflict`` rows count as opinions for the neutral head
+                and are left out of the polarity fit).
             neutral: extra texts known to carry no opinion (questions, requests), sentiment only.
             extra_X: extra touchpoint examples (the taxonomy's seed terms), never used for sentiment.
             extra_touchpoints: the touchpoints of ``extra_X``.
