@@ -173,15 +173,26 @@ class TouchpointClassifier(ClassifierMixin, BaseEstimator):
         A classifier given a ``fallback_`` probability (the student of :mod:`analyzer.classify.adapt` is) gives a
         text that no touchpoint reaches its most probable touchpoint when that probability reaches ``fallback_``.
         """
-        fallback = getattr(self, "fallback_", None)
-        out = []
-        for row in proba:
-            order = np.argsort(-row)
-            hits = [j for j in order if row[j] >= self.thresholds_[j]]
-            if not hits and fallback is not None and len(row) and row[order[0]] >= fallback:
-                hits = [order[0]]
-            out.append([str(self.classes_[j]) for j in hits])
-        return out
+        return decide_touchpoints(proba, self.thresholds_, self.classes_, getattr(self, "fallback_", None))
+
+
+def decide_touchpoints(proba: np.ndarray, thresholds: np.ndarray, classes: Sequence[str], fallback: float | None = None) -> list[list[str]]:
+    """Per row, the classes whose probability reaches their threshold, most probable first.
+
+    When none does and ``fallback`` is given, the most probable class if it reaches ``fallback``.
+
+    Example:
+        >>> decide_touchpoints(np.array([[0.6, 0.1], [0.3, 0.1]]), np.array([0.5, 0.5]), ["a", "b"], fallback=0.2)
+        [['a'], ['a']]
+    """
+    out = []
+    for row in proba:
+        order = np.argsort(-row)
+        hits = [j for j in order if row[j] >= thresholds[j]]
+        if not hits and fallback is not None and len(row) and row[order[0]] >= fallback:
+            hits = [order[0]]
+        out.append([str(classes[j]) for j in hits])
+    return out
 
 
 def multilabel_report(truth: np.ndarray, predicted: np.ndarray, classes: list[str]) -> dict[str, object]:

