@@ -27,6 +27,7 @@ from analyzer.reporter import NullReporter, Reporter
 from analyzer.text.language import LanguageIdentifier
 from analyzer.text.normalize import normalize_text
 from analyzer.text.redact import Redactor, protect_id
+from analyzer.text.social import for_analysis
 
 # Arabic letters that cp1256 exports put where Persian spelling has its own.
 _PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
@@ -50,7 +51,9 @@ def prepare(
     S.check_columns(comments, [S.RAW_TEXT, S.NPS_SCORE], stage="prepare")
     out = comments.copy()
     normalised = [normalize_text(t) for t in comments[S.RAW_TEXT].tolist()]
-    langs = LanguageIdentifier(config.languages).identify(normalised)
+    # Handles, links and hashtags are often Latin in Cyrillic or Persian text: identification ignores them.
+    plain = [for_analysis(t) or t for t in normalised]
+    langs = LanguageIdentifier(config.languages).identify(plain)
     normalised = [t.translate(_PERSIAN_LETTERS) if lang == "fa" else t for t, lang in zip(normalised, langs, strict=True)]
     counts: list[int] = [0] * len(normalised)
     kinds: Counter[str] = Counter()
