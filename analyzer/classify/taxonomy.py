@@ -137,6 +137,7 @@ class Taxonomy:
         sentiments: sentiment labels, from most negative to most positive.
         sentiment_scores: score in [-1, 1] of each sentiment label.
         source: where it came from: a file path, ``analyzer/classify/taxonomy.toml`` or ``training labels``.
+        ignore: words and names (a brand, its handle) that never form or name an issue (``[issues] ignore``).
 
     Example:
         >>> taxonomy = Taxonomy("mine", 1, (Touchpoint("price"), Touchpoint("other")))
@@ -150,9 +151,11 @@ class Taxonomy:
     sentiments: tuple[str, ...] = DEFAULT_SENTIMENTS
     sentiment_scores: Mapping[str, float] = field(default_factory=lambda: FrozenMap(_DEFAULT_SENTIMENT_SCORES))
     source: str = ""
+    ignore: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "touchpoints", tuple(self.touchpoints))
+        object.__setattr__(self, "ignore", tuple(self.ignore))
         object.__setattr__(self, "sentiments", tuple(self.sentiments))
         object.__setattr__(self, "sentiment_scores", FrozenMap({k: float(v) for k, v in self.sentiment_scores.items()}))
         names = [tp.name for tp in self.touchpoints]
@@ -272,7 +275,7 @@ def parse_taxonomy(text: str, source: str = "<string>") -> Taxonomy:
     if problems or checked is None:
         raise _problems_error(source, problems)
     touchpoints = tuple(Touchpoint(*fields) for fields in checked.touchpoints)
-    return Taxonomy(checked.name, checked.version, touchpoints, checked.sentiments, checked.sentiment_scores, source)
+    return Taxonomy(checked.name, checked.version, touchpoints, checked.sentiments, checked.sentiment_scores, source, checked.ignore)
 
 
 def taxonomy_from_labels(labels: Iterable[str], sentiments: Iterable[str], base: Taxonomy | None = None) -> Taxonomy:
@@ -333,6 +336,7 @@ def taxonomy_from_labels(labels: Iterable[str], sentiments: Iterable[str], base:
         sentiments=ordered,
         sentiment_scores=scores,
         source=source,
+        ignore=base.ignore if base is not None else (),
     )
 
 

@@ -34,7 +34,7 @@ __all__ = ["ISO_639_1", "NAME_PATTERN", "CheckedDocument", "CheckedTouchpoint", 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_/#:-]*$")
 _NAME_RULE = "use lower-case letters, digits and _ - / # :, starting with a letter or digit"
 
-_TOP_KEYS = ("version", "name", "sentiments", "touchpoints", "export")  # [export] is read and checked by analyzer.export
+_TOP_KEYS = ("version", "name", "sentiments", "touchpoints", "issues", "export")  # [export] is read and checked by analyzer.export
 _SENTIMENT_KEYS = ("labels", "scores")
 _TOUCHPOINT_KEYS = ("title", "description", "seeds")
 # Keys people plausibly write for ours, which difflib cannot guess (too little spelling in common).
@@ -80,6 +80,7 @@ class CheckedDocument(NamedTuple):
     touchpoints: tuple[CheckedTouchpoint, ...]
     sentiments: tuple[str, ...]
     sentiment_scores: dict[str, float]
+    ignore: tuple[str, ...] = ()
 
 
 def check_document(
@@ -193,9 +194,25 @@ class _Checker:
             self.add(("name",), f"must be a non-blank string, got {_got(name)}")
         sentiments, scores = self.check_sentiments(document.get("sentiments"))
         touchpoints = self.check_touchpoints(document.get("touchpoints"))
+        ignore = self.check_issues(document.get("issues"))
         if self.problems:
             return None
-        return CheckedDocument(name, version, touchpoints, sentiments, scores)
+        return CheckedDocument(name, version, touchpoints, sentiments, scores, ignore)
+
+    def check_issues(self, table: Any) -> tuple[str, ...]:
+        """``[issues] ignore``: words and names (brands, handles) that never name or form an issue."""
+        path = ("issues",)
+        if table is None:
+            return ()
+        if not isinstance(table, dict):
+            self.add(path, f"must be a table with an ignore list, got {_got(table)}")
+            return ()
+        self.unknown_keys(path, table, ("ignore",))
+        terms = table.get("ignore", [])
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            self.add((*path, "ignore"), f"must be a list of non-blank strings, got {_got(terms)}")
+            return ()
+        return tuple(dict.fromkeys(t.strip() for t in terms))
 
     def check_sentiments(self, table: Any) -> tuple[tuple[str, ...], dict[str, float]]:
         path = ("sentiments",)

@@ -138,9 +138,10 @@ def train(
             "name": tax.name,
             "touchpoints": [{"name": t.name, "title": t.title, "description": t.description} for t in tax.touchpoints],
             "sentiment_scores": dict(tax.sentiment_scores),
+            "ignore": list(tax.ignore),
         }
     else:
-        taxonomy_card = {"name": "sentiment only", "touchpoints": [], "sentiment_scores": scores}
+        taxonomy_card = {"name": "sentiment only", "touchpoints": [], "sentiment_scores": scores, "ignore": list(base.ignore) if base else []}
     card = {
         "name": labeled.source,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
