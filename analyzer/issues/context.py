@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,10 @@ DEFAULT_MIN_SIZE = 3
 
 Embedder = Callable[[list[tuple[str, str]]], np.ndarray]
 """Embeds ``(text, lang)`` pairs into rows of a matrix (see :func:`analyzer.issues.discover.e5_embedder`)."""
+Lookup = Callable[[list[str]], Mapping[str, np.ndarray]]
+"""Cache keys -> the vectors a state file holds for them (see :mod:`analyzer.issues.vector_cache`)."""
+DEFAULT_EMBED_BUDGET = 3_000
+E5_MODEL = "multilingual-e5-small-q4/query"
 
 
 @dataclass
@@ -28,6 +32,8 @@ class Candidate:
     fingerprint: dict[str, float]
     from_catalog: bool  # assigned first: catalog issues and the parts split off them
     split_from: str | None = None
+    touchpoint: str = ""  # the issue's home touchpoint: its members' most frequent one when it was found
+    centroid: np.ndarray | None = None  # mean e5 vector of its members, when found by meaning
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,12 @@ class DiscoveryContext:
         last_run: the store's previous run, for trends when there are no dates.
         first_seen_runs: issue id -> date of the first run it appeared in, for first_seen without dates.
         run_date: ISO date of this run (first/last seen when comments have no dates).
-        embed: a multilingual embedder (see :func:`analyzer.issues.discover.e5_embedder`); groups are then found across languages.
+        embed: a multilingual embedder (see :func:`analyzer.issues.discover.e5_embedder`); issues are then found by meaning,
+            across languages.
+        lookup: vectors cached in the state file, so only new texts are embedded.
+        embed_model: the embedder's name, part of every cache key.
+        embed_budget: at most this many texts without a cached vector are embedded; the rest are matched by their terms.
+        ignore: words and names that never form or name an issue (the taxonomy's ``[issues] ignore``).
     """
 
     max_issues: int = DEFAULT_MAX_ISSUES
@@ -51,11 +62,18 @@ class DiscoveryContext:
     first_seen_runs: dict[str, str] = field(default_factory=dict)
     run_date: str | None = None
     embed: Embedder | None = None
+    lookup: Lookup | None = None
+    embed_model: str = E5_MODEL
+    embed_budget: int = DEFAULT_EMBED_BUDGET
+    ignore: tuple[str, ...] = ()
 
     @classmethod
     def from_store(cls, store: Store | None, *, max_issues: int, min_size: int, run_date: str | None,
-                   embed: Embedder | None = None) -> DiscoveryContext:
+                   embed: Embedder | None = None, embed_budget: int = DEFAULT_EMBED_BUDGET, ignore: tuple[str, ...] = ()) -> DiscoveryContext:
         """The context of a run against a state file (or none: a fresh catalog)."""
         if store is None:
-            return cls(max_issues, min_size, run_date=run_date, embed=embed)
-        return cls(max_issues, min_size, store.catalog(), store.last_run(), store.first_seen_runs(), run_date, embed)
+            return cls(max_issues, min_size, run_date=run_date, embed=embed, embed_budget=embed_budget, ignore=ignore)
+        from analyzer.issues.vector_cache import cached_vectors
+
+        return cls(max_issues, min_size, store.catalog(), store.last_run(), store.first_seen_runs(), run_date, embed,
+                   lambda keys: cached_vectors(store.connection, keys), E5_MODEL, embed_budget, ignore)

@@ -1,8 +1,8 @@
 """Stable issue ids: ``PREFIX-XXXX`` from a hash of touchpoint, list and top terms, and the ids of "other" groups.
 
 Example:
-    >>> other_id("logistics", "praise")
-    'LOG-OTHER-PRAISE'
+    >>> other_id("praise"), other_id("complaint")
+    ('OTHER-PRAISE', 'OTHER')
 """
 
 from __future__ import annotations
@@ -41,6 +41,22 @@ def new_issue_id(touchpoint: str, kind: str, fingerprint: dict[str, float], take
     raise RuntimeError("no free issue id")  # 50 windows of a sha256 all taken: cannot happen in practice
 
 
-def other_id(touchpoint: str, kind: str) -> str:
-    """The id of a touchpoint's "other" group: ``LOG-OTHER`` (complaints) or ``LOG-OTHER-PRAISE``."""
-    return f"{issue_prefix(touchpoint)}-OTHER" + ("-PRAISE" if kind == "praise" else "")
+def other_id(kind: str) -> str:
+    """The id of a list's "other" group, what fits no issue: ``OTHER`` (complaints) or ``OTHER-PRAISE``."""
+    return "OTHER" + ("-PRAISE" if kind == "praise" else "")
+
+
+def sub_issue_id(issue_id: str, fingerprint: dict[str, float], taken: set[str]) -> str:
+    """``ISSUE.XYZ``: the issue's id and 3 hash characters of the sub-issue's top terms; another window when taken.
+
+    Example:
+        >>> sub_issue_id("LOG-JNS6", {"late": 0.8, "hours": 0.6}, set())
+        'LOG-JNS6.BY3'
+    """
+    top = sorted(sorted(fingerprint, key=lambda t: (-fingerprint[t], t))[:10])
+    digest = base64.b32encode(hashlib.sha256("|".join([issue_id, *top]).encode()).digest()).decode()
+    for start in range(0, len(digest) - 3):
+        candidate = f"{issue_id}.{digest[start:start + 3]}"
+        if candidate not in taken:
+            return candidate
+    raise RuntimeError("no free sub-issue id")

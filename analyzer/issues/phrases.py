@@ -58,25 +58,25 @@ class Background:
 
     df: dict[str, Counter[str]]
     n: Counter[str]
+    exclude: frozenset[str] = frozenset()  # the file's background names (see analyzer.issues.background)
 
     @classmethod
-    def of(cls, texts: Sequence[Text]) -> Background:
-        """Count over ``(text, lang)`` pairs: a touchpoint's segments of one list, all issues included."""
+    def of(cls, texts: Sequence[Text], exclude: frozenset[str] = frozenset()) -> Background:
+        """Count over ``(text, lang)`` pairs: the segments of one list, all issues included."""
         df: dict[str, Counter[str]] = {}
         n: Counter[str] = Counter()
         for text, lang in texts:
             df.setdefault(lang, Counter()).update(_doc_terms(text, lang).keys())
             n[lang] += 1
-        return cls(df, n)
+        return cls(df, n, exclude)
 
 
-def key_phrases(members: Sequence[Text], background: Background, limit: int = MAX_PHRASES) -> list[str]:
-    """Up to ``limit`` distinctive phrases of ``members`` against ``background``.
+def term_scores(members: Sequence[Text], background: Background) -> tuple[str, dict[str, float], dict[str, Counter[tuple[str, ...]]]]:
+    """The dominant language, each distinctive term's score (class TF-IDF) and its written forms.
 
     Args:
         members: ``(text, lang)`` of the issue's segments.
-        background: term counts over every segment of the issue's touchpoint and list, members included.
-        limit: how many phrases at most.
+        background: term counts over every segment the issue is told apart from, members included.
     """
     lang = dominant_language(members)
     own = [text for text, text_lang in members if text_lang == lang]
@@ -84,6 +84,8 @@ def key_phrases(members: Sequence[Text], background: Background, limit: int = MA
     surfaces: dict[str, Counter[tuple[str, ...]]] = {}
     for text in own:
         for term, surface in _doc_terms(text, lang).items():
+            if background.exclude.intersection(term.split(" ")):
+                continue
             df_in[term] += 1
             surfaces.setdefault(term, Counter())[surface] += 1
     df_all = background.df.get(lang, Counter())
@@ -95,6 +97,18 @@ def key_phrases(members: Sequence[Text], background: Background, limit: int = MA
         words = term.split(" ")
         if len(words) == 2 and df_in[term] >= BIGRAM_KEEP * min(df_in[words[0]], df_in[words[1]]):
             scores[term] *= 1.5
+    return lang, scores, surfaces
+
+
+def key_phrases(members: Sequence[Text], background: Background, limit: int = MAX_PHRASES) -> list[str]:
+    """Up to ``limit`` distinctive phrases of ``members`` against ``background``.
+
+    Args:
+        members: ``(text, lang)`` of the issue's segments.
+        background: term counts over every segment of the issue's list, members included.
+        limit: how many phrases at most.
+    """
+    _, scores, surfaces = term_scores(members, background)
     chosen: list[str] = []
     for term in sorted(scores, key=lambda t: (-round(scores[t], 9), t)):
         words = set(term.split(" "))

@@ -38,9 +38,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analyzer.errors import OutputError, UsageError
+import numpy as np
 
-SCHEMA_VERSION = 1
+from analyzer.errors import OutputError, UsageError
+from analyzer.issues.vector_cache import pack_vector, remember_vectors, unpack_vector
+
+SCHEMA_VERSION = 2  # 2: issues.centroid and the text_vectors cache
 ACTIVE, IGNORED, MERGED = "active", "ignored", "merged"
 
 _SCHEMA = """
@@ -65,7 +68,8 @@ CREATE TABLE IF NOT EXISTS issues (
     merged_into TEXT REFERENCES issues(issue_id),
     split_from TEXT REFERENCES issues(issue_id),
     created_run INTEGER REFERENCES runs(run_id),
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    centroid BLOB
 );
 CREATE TABLE IF NOT EXISTS issue_runs (
     run_id INTEGER NOT NULL REFERENCES runs(run_id),
@@ -86,6 +90,7 @@ CREATE TABLE IF NOT EXISTS events (
     detail TEXT,
     run_id INTEGER
 );
+CREATE TABLE IF NOT EXISTS text_vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL, used_at INTEGER NOT NULL);
 """
 
 
@@ -116,6 +121,7 @@ class CatalogIssue:
     merged_into: str | None
     split_from: str | None
     created_at: str
+    centroid: np.ndarray | None = None  # mean e5 vector of its members when it was found by meaning
 
     @property
     def title(self) -> str:
@@ -141,6 +147,7 @@ class IssueRun:
     last_seen: str | None
     trend: str
     split_from: str | None = None
+    centroid: np.ndarray | None = None
 
 
 @dataclass
@@ -152,6 +159,7 @@ class RunRecord:
     input_sha256: str | None
     n_comments: int
     issues: list[IssueRun] = field(default_factory=list)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text key -> e5 vector, for the cache
 
 
 class Store:
@@ -182,6 +190,11 @@ class Store:
                 row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
                 if row is None:
                     connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                elif int(row[0]) < SCHEMA_VERSION:  # version 1: issues had no centroid
+                    columns = {r[1] for r in connection.execute("PRAGMA table_info(issues)")}
+                    if "centroid" not in columns:
+                        connection.execute("ALTER TABLE issues ADD COLUMN centroid BLOB")
+                    connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
                 elif int(row[0]) > SCHEMA_VERSION:
                     raise OutputError(f"{name}: the state file is from a newer analyzer (schema {row[0]}, this one reads {SCHEMA_VERSION}); "
                                       "upgrade the analyzer or pass another --store")
@@ -207,9 +220,10 @@ class Store:
     def catalog(self) -> list[CatalogIssue]:
         """Every issue ever recorded, in id order."""
         rows = self.connection.execute(
-            "SELECT issue_id, touchpoint, kind, lang, fingerprint, auto_title, user_title, key_phrases, status, merged_into, split_from, created_at "
-            "FROM issues ORDER BY issue_id").fetchall()
-        return [CatalogIssue(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], json.loads(r[7]), r[8], r[9], r[10], r[11]) for r in rows]
+            "SELECT issue_id, touchpoint, kind, lang, fingerprint, auto_title, user_title, key_phrases, status, merged_into, split_from, created_at, "
+            "centroid FROM issues ORDER BY issue_id").fetchall()
+        return [CatalogIssue(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], json.loads(r[7]), r[8], r[9], r[10], r[11], unpack_vector(r[12]))
+                for r in rows]
 
     def get(self, issue_id: str) -> CatalogIssue:
         """One issue by id.
@@ -281,9 +295,9 @@ class Store:
                 known = db.execute("SELECT 1 FROM issues WHERE issue_id = ?", (item.issue_id,)).fetchone()
                 if known is None:
                     db.execute("INSERT INTO issues (issue_id, touchpoint, kind, lang, fingerprint, auto_title, key_phrases, split_from, created_run, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "created_at, centroid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                (item.issue_id, item.touchpoint, item.kind, item.lang, json.dumps(item.fingerprint, ensure_ascii=False), item.auto_title,
-                                json.dumps(item.key_phrases, ensure_ascii=False), item.split_from, run_id, run.started_at))
+                                json.dumps(item.key_phrases, ensure_ascii=False), item.split_from, run_id, run.started_at, pack_vector(item.centroid)))
                     action, detail = ("split", {"from": item.split_from}) if item.split_from else ("created", {"title": item.auto_title})
                     self._event(item.issue_id, action, detail, run_id, at=run.started_at)
                 else:
@@ -291,6 +305,8 @@ class Store:
                                (item.auto_title, json.dumps(item.key_phrases, ensure_ascii=False), item.issue_id))
                 db.execute("INSERT INTO issue_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            (run_id, item.issue_id, item.n_segments, item.n_comments, item.share_negative, item.first_seen, item.last_seen, item.trend))
+            if run.vectors:
+                remember_vectors(db, run.vectors, run_id)
         return run_id
 
     def rename(self, issue_id: str, title: str) -> None:

@@ -31,14 +31,20 @@ FINGERPRINT_TERMS = 50
 Text = tuple[str, str]  # (text, lang)
 
 
-def terms(text: str, lang: str) -> list[str]:
+def terms(text: str, lang: str, exclude: frozenset[str] = frozenset()) -> list[str]:
     """Content lemmas/stems and the bigrams of consecutive content words (not across punctuation; see :func:`phrase_terms`).
+
+    Terms that contain a word of ``exclude`` (the file's background, see :mod:`analyzer.issues.background`) are left out.
 
     Example:
         >>> terms("The courier did not call, sadly", "en")
         ['courier', 'call', 'sad', 'not call']
+        >>> terms("Acme courier late", "en", frozenset({"acm"}))
+        ['courier', 'late', 'courier late']
     """
     found = [term for run in content_runs(text, lang) for term, _ in phrase_terms(run, lang)]
+    if exclude:
+        found = [t for t in found if not exclude.intersection(t.split(" "))]
     return [t for t in found if " " not in t] + [t for t in found if " " in t]
 
 
@@ -51,24 +57,25 @@ class TermSpace:
     """A fitted TF-IDF vocabulary over terms; rows come out L2-normalised (all-zero when a text has no term)."""
 
     vectorizer: TfidfVectorizer
+    exclude: frozenset[str] = frozenset()  # background words: never part of a term
 
     @classmethod
-    def fit(cls, texts: Iterable[Text]) -> TermSpace:
+    def fit(cls, texts: Iterable[Text], exclude: frozenset[str] = frozenset()) -> TermSpace:
         """Learn the vocabulary and IDF from ``(text, lang)`` pairs (order does not matter)."""
-        return cls._fit([terms(text, lang) for text, lang in texts])
+        return cls._fit([terms(text, lang, exclude) for text, lang in texts], exclude)
 
     @classmethod
-    def fit_transform(cls, texts: Sequence[Text]) -> tuple[TermSpace, sp.csr_matrix]:
+    def fit_transform(cls, texts: Sequence[Text], exclude: frozenset[str] = frozenset()) -> tuple[TermSpace, sp.csr_matrix]:
         """:meth:`fit` and :meth:`transform` of the same texts, finding each text's terms once."""
-        docs = [terms(text, lang) for text, lang in texts]
-        space = cls._fit(docs)
+        docs = [terms(text, lang, exclude) for text, lang in texts]
+        space = cls._fit(docs, exclude)
         return space, space._transform(docs)
 
     @classmethod
-    def _fit(cls, docs: list[list[str]]) -> TermSpace:
+    def _fit(cls, docs: list[list[str]], exclude: frozenset[str] = frozenset()) -> TermSpace:
         vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64)
         vectorizer.fit(docs if any(docs) else [["<empty>"]])
-        return cls(vectorizer)
+        return cls(vectorizer, exclude)
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -77,7 +84,7 @@ class TermSpace:
 
     def transform(self, texts: Iterable[Text]) -> sp.csr_matrix:
         """One L2-normalised row per ``(text, lang)``."""
-        return self._transform([terms(text, lang) for text, lang in texts])
+        return self._transform([terms(text, lang, self.exclude) for text, lang in texts])
 
     def _transform(self, docs: list[list[str]]) -> sp.csr_matrix:
         if not docs:

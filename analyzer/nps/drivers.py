@@ -76,6 +76,8 @@ def driver_matrix(table: pd.DataFrame, issues: pd.DataFrame | None, include_prai
         S.check_columns(issues, [S.ISSUE_ID], stage="nps drivers")
         for row in issues.itertuples(index=False):
             record = row._asdict()
+            if record.get(S.ISSUE_STATUS) == "sub":  # sub-issues are parts of an issue, which is the driver
+                continue
             issue_id = str(record[S.ISSUE_ID])
             known[issue_id] = (str(record.get("title") or issue_id), str(record.get("kind") or "complaint"), str(record.get(S.TOUCHPOINT) or ""))
     for issue_id in list(known) + [i for i in seen_issues if i not in known]:
