@@ -21,7 +21,9 @@ rows (intent = the true issue):
 
 - Ours: ``analyzer.issues.discover.discover`` with every row one complaint segment of
   one touchpoint, at ``--max-issues`` (default 100, above the 77 intents) and
-  at the product default (25) to show what the cap does. The "other" group and
+  at the product default (25) to show what the cap does; by meaning (e5
+  vectors, the product default; every text embedded once before the clock
+  starts, that cost reported apart) and by terms (``--by``). The "other" group and
   filler count as one "other" label.
 - BERTopic 0.17.4: ``embedding_model=make_pipeline(TfidfVectorizer(),
   TruncatedSVD(100, random_state=0))``, UMAP with its BERTopic defaults and
@@ -143,8 +145,11 @@ def load_sample(rows: int):
     return data.sample(n=min(rows, len(data)), random_state=SEED).reset_index(drop=True)
 
 
-def run_ours(sample, max_issues: int, store=None) -> tuple[np.ndarray, float, float, dict]:
-    """Issue ids in the sample's row order ("OTHER" for filler), seconds, baseline seconds, and the Discovery (for the store)."""
+def run_ours(sample, max_issues: int, store=None, embed=None) -> tuple[np.ndarray, float, float, dict]:
+    """Issue ids in the sample's row order ("OTHER" for filler), seconds, baseline seconds, and the Discovery (for the store).
+
+    With ``embed`` (by meaning), every text is embedded (the budget is the sample's size); the vectors come from the
+    embedder's in-process cache, filled by an untimed warm-up, so the seconds are discovery with cached vectors."""
     import pandas as pd
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -158,7 +163,8 @@ def run_ours(sample, max_issues: int, store=None) -> tuple[np.ndarray, float, fl
     TfidfVectorizer().fit_transform(sample["text"])
     baseline = time.perf_counter() - start
     _clear_text_caches()
-    context = DiscoveryContext.from_store(store, max_issues=max_issues, min_size=MIN_SIZE, run_date=None)
+    context = DiscoveryContext.from_store(store, max_issues=max_issues, min_size=MIN_SIZE, run_date=None, embed=embed,
+                                          embed_budget=len(sample))
     start = time.perf_counter()
     found = discover(segments, comments, context)
     seconds = time.perf_counter() - start
@@ -221,7 +227,7 @@ def mean_of(rows: list[dict]) -> dict:
     return {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
 
 
-def bench_ours(sample, orders: list[np.ndarray], subset: np.ndarray, max_issues: int) -> dict:
+def bench_ours(sample, orders: list[np.ndarray], subset: np.ndarray, max_issues: int, embed=None) -> dict:
     """Two shuffled runs, then 90% -> 100% with and without a store."""
     from analyzer.issues.store import RunRecord, Store
 
@@ -229,11 +235,12 @@ def bench_ours(sample, orders: list[np.ndarray], subset: np.ndarray, max_issues:
     runs = []
     for order in orders:
         shuffled = sample.iloc[order]
-        labels, seconds, baseline, _ = run_ours(shuffled, max_issues)
+        labels, seconds, baseline, _ = run_ours(shuffled, max_issues, embed=embed)
         back = np.empty_like(labels)
         back[order] = labels
         runs.append({"labels": back, "seconds": seconds, "baseline_seconds": baseline})
-    result = {"method": f"ours, max_issues {max_issues}", "max_issues": max_issues,
+    by = "by meaning" if embed is not None else "by terms"
+    result = {"method": f"ours {by}, max_issues {max_issues}", "max_issues": max_issues,
               **mean_of([agreement(truth, r["labels"]) for r in runs]),
               "stability": between(runs[0]["labels"], runs[1]["labels"]),
               "seconds": float(np.mean([r["seconds"] for r in runs])),
@@ -241,9 +248,9 @@ def bench_ours(sample, orders: list[np.ndarray], subset: np.ndarray, max_issues:
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "analysis.sqlite")
         part = sample.iloc[subset]
-        first, _, _, found = run_ours(part, max_issues, store)
-        store.add_run(RunRecord("2026-01-01T00:00:00+00:00", "banking77 90%", None, len(part), found.runs))
-        second, _, _, again = run_ours(sample, max_issues, store)
+        first, _, _, found = run_ours(part, max_issues, store, embed)
+        store.add_run(RunRecord("2026-01-01T00:00:00+00:00", "banking77 90%", None, len(part), found.runs, found.vectors))
+        second, _, _, again = run_ours(sample, max_issues, store, embed)
         store.close()
     result["plus_10_store"] = {"unchanged": float((second[subset] == first).mean()), **between(first, second[subset]),
                                **moves(first, second[subset], {r.issue_id: r.split_from for r in again.runs if r.split_from},
@@ -283,6 +290,7 @@ def main() -> None:
     parser.add_argument("--bertopic-python", help="python of a venv with bertopic (see the docstring); default: in-process if importable")
     parser.add_argument("--no-bertopic", action="store_true", help="leave BERTopic out")
     parser.add_argument("--threads", type=int, help="limit BLAS/OpenMP threads in both methods (threadpoolctl); default: the libraries' own")
+    parser.add_argument("--by", choices=("meaning", "terms", "both"), default="both", help="group issues by meaning (e5), by terms, or both")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -299,15 +307,29 @@ def main() -> None:
     subset = np.sort(np.random.default_rng(SEED).choice(n, size=n - round(n * NEW_SHARE), replace=False))
     from threadpoolctl import threadpool_limits
 
+    caps = list(dict.fromkeys([args.max_issues, PRODUCT_MAX_ISSUES]))
     with threadpool_limits(args.threads):
         run_ours(load_sample(50), PRODUCT_MAX_ISSUES)  # spaCy and the stemmers load before the clock starts
-        results = [bench_ours(sample, orders, subset, cap) for cap in dict.fromkeys([args.max_issues, PRODUCT_MAX_ISSUES])]
+        results = []
+        embed_seconds = None
+        if args.by in ("meaning", "both"):
+            from analyzer.issues.discover import e5_embedder
+            from analyzer.text.social import for_analysis
+
+            embed = e5_embedder()
+            start = time.perf_counter()
+            embed([(for_analysis(t), "en") for t in sorted(set(sample["text"]))])  # the first run's embedding cost, reported apart
+            embed_seconds = time.perf_counter() - start
+            results += [bench_ours(sample, orders, subset, cap, embed) for cap in caps]
+        if args.by in ("terms", "both"):
+            results += [bench_ours(sample, orders, subset, cap) for cap in caps]
     results += [] if args.no_bertopic else bench_bertopic(sample, orders, subset, args.bertopic_python, args.threads)
     bertopic = next((r for r in results if r["method"].startswith("BERTopic ")), None)
     for r in results:
         r["x_baseline"] = r["seconds"] / r["baseline_seconds"]
         r["x_bertopic"] = r["seconds"] / bertopic["seconds"] if bertopic else None
     summary = {"rows": n, "intents": int(sample["reason"].nunique()), "seed": SEED, "threads": args.threads, "shuffle_seeds": list(SHUFFLE_SEEDS),
+               "embed_seconds": embed_seconds,
                "first_run_rows": len(subset), "min_size": MIN_SIZE, "results": results}
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -343,6 +365,8 @@ def print_tables(summary: dict, bertopic: dict | None, args: argparse.Namespace)
         f = r["plus_10_fresh"]
         same = f"{f['identical']:.1%}" if r["method"].startswith("ours") else "-"
         print(f"| {r['method']} | none (fresh runs) | {same} | {f['ari']:.3f} | {f['nmi']:.3f} | | | | | | | | |")
+    if summary.get("embed_seconds") is not None:
+        print(f"\nEmbedding the {summary['rows']:,} texts once with e5 (the first run's cost, not counted above): {summary['embed_seconds']:.1f} s")
     if bertopic:
         print(f"\nBERTopic process: import {bertopic['import_seconds']:.1f} s and warm-up fit on {WARMUP_DOCS} texts "
               f"{bertopic['warmup_seconds']:.1f} s, not counted above. Seconds: the mean of the two shuffled runs.")

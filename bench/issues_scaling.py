@@ -21,6 +21,13 @@ marked with "of which". CPU seconds (user + system, all threads) are shown
 beside wall seconds because a shared machine can stretch wall time; there
 ``--threads 1`` keeps OpenBLAS threads from waiting on each other.
 
+``--by meaning`` times discovery by meaning when every text's vector is
+already in the state file (a re-run): the cache is stood in for by each
+text's TF-IDF vector randomly projected onto e5's 384 dimensions (texts that
+share words get close vectors, so groups and sub-issues form), so the figures
+are time and memory only, never quality; embedding itself is timed by
+``bench/issues_bench.py``.
+
 Linear growth means each size's time ratio to the smallest size is close to
 its size ratio (the "growth" column is time ratio / size ratio: 1.0 is
 linear; 10x more rows at growth 2.0 would be 20x the time).
@@ -98,14 +105,17 @@ def build_segments(rows: int, english_only: bool = False):
 
 # (label, module, attribute, nested): the steps of discover that are timed
 STEPS = [
+    ("for_analysis (per distinct text)", "analyzer.issues.discover", "for_analysis", False),
     ("feedback_kind (per segment)", "analyzer.issues.discover", "feedback_kind", False),
-    ("TermSpace.fit", "analyzer.issues.terms", "TermSpace.fit", False),
-    ("TermSpace.transform", "analyzer.issues.terms", "TermSpace.transform", False),
+    ("background_terms", "analyzer.issues.discover", "background_terms", False),
+    ("TermSpace.fit_transform", "analyzer.issues.terms", "TermSpace.fit_transform", False),
+    ("IssueSpace._embed (cache lookup, centring)", "analyzer.issues.space", "IssueSpace._embed", False),
     ("_candidates (grouping, fingerprints)", "analyzer.issues.discover", "_candidates", False),
-    ("  of which clustering.group", "analyzer.issues.discover", "group", True),
-    ("  of which TermSpace.fingerprint", "analyzer.issues.terms", "TermSpace.fingerprint", True),
-    ("_Group.assign (all passes)", "analyzer.issues.discover", "_Group.assign", False),
-    ("_describe (titles, phrases, trends)", "analyzer.issues.discover", "_describe", False),
+    ("  of which grouping_matrix (LSA, smoothing)", "analyzer.issues.space", "IssueSpace.grouping_matrix", True),
+    ("  of which cut_tree (Ward, k-means)", "analyzer.issues.discover", "cut_tree", True),
+    ("_Pool.assign (all passes)", "analyzer.issues.discover", "_Pool.assign", False),
+    ("assign_sub_issues", "analyzer.issues.discover", "assign_sub_issues", False),
+    ("describe (titles, phrases, trends)", "analyzer.issues.discover", "describe", False),
 ]
 
 
@@ -139,7 +149,28 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(rows: int, english_only: bool, profile: int, threads: int | None = None) -> dict:
+def _no_embedding(docs):
+    raise AssertionError(f"{len(docs)} texts were to be embedded: every vector should come from the cache")
+
+
+def _stand_in_vectors(texts: list[str]) -> dict:
+    """A stand-in for the state file's vector cache: each text's TF-IDF vector projected at random onto 384 dimensions,
+    under the key discover will look up. Texts that share words get close vectors, so groups form as they would."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.random_projection import GaussianRandomProjection
+
+    from analyzer.issues.context import E5_MODEL
+    from analyzer.issues.vector_cache import text_key
+    from analyzer.text.social import for_analysis
+
+    plain = sorted({for_analysis(t) for t in texts})
+    projected = GaussianRandomProjection(384, random_state=SEED).fit_transform(TfidfVectorizer().fit_transform(plain))
+    projected = projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-9)
+    return {text_key(E5_MODEL, t): v.astype(np.float32) for t, v in zip(plain, projected, strict=True)}
+
+
+def measure(rows: int, english_only: bool, profile: int, threads: int | None = None, by_meaning: bool = False) -> dict:
     """One size in this (child) process: baseline, then discover; times in seconds."""
     import pandas as pd  # noqa: F401  (imported before the clock starts)
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -152,6 +183,7 @@ def measure(rows: int, english_only: bool, profile: int, threads: int | None = N
     start = time.perf_counter()
     TfidfVectorizer().fit_transform(segments["text"])
     baseline = time.perf_counter() - start
+    cache = _stand_in_vectors(segments["text"].tolist()) if by_meaning else {}
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     totals: dict[str, float] = defaultdict(float)
     _instrument(totals)
@@ -166,7 +198,11 @@ def measure(rows: int, english_only: bool, profile: int, threads: int | None = N
         profiler = cProfile.Profile()
         profiler.enable()
     cpu, start = _cpu_seconds(), time.perf_counter()
-    found = discover(segments, comments, DiscoveryContext(max_issues=MAX_ISSUES, min_size=MIN_SIZE))
+    context = DiscoveryContext(max_issues=MAX_ISSUES, min_size=MIN_SIZE)
+    if by_meaning:  # every vector is a cache hit: what a re-run costs once the state file holds the texts' vectors
+        context = DiscoveryContext(max_issues=MAX_ISSUES, min_size=MIN_SIZE, embed=_no_embedding,
+                                   lookup=lambda keys: {k: cache[k] for k in keys if k in cache})
+    found = discover(segments, comments, context)
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     limits.restore_original_limits()
     report = None
@@ -198,11 +234,13 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also print the N heaviest functions (cProfile, cumulative) of each size; slows the run")
     parser.add_argument("--threads", type=int, help="limit BLAS/OpenMP threads in discover (threadpoolctl); default: the libraries' own")
+    parser.add_argument("--by", choices=("terms", "meaning"), default="terms",
+                        help="group by terms, or by meaning with every vector a cache hit (pseudo-random stand-ins: timing only)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the tables")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.english_only, args.profile, args.threads)))
+        print(json.dumps(measure(args.child, args.english_only, args.profile, args.threads, args.by == "meaning")))
         return
     sizes = sorted(args.rows or [10_000, 100_000])
     results = []
@@ -210,6 +248,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--child", str(rows), "--profile", str(args.profile)]
         command += ["--english-only"] if args.english_only else []
         command += ["--threads", str(args.threads)] if args.threads else []
+        command += ["--by", args.by]
         wall = time.perf_counter()
         child = subprocess.run(command, capture_output=True, text=True)
         if child.returncode:

@@ -103,9 +103,14 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     redacted = f"{counts.redactions:,}" + (f" (+{counts.redactions_in_rejects:,} in rejected rows)" if counts.redactions_in_rejects else "")
     table.add_row("personal data redacted", redacted if summary.parameters["redact"] else "off (--no-redact)")
     issues = summary.issues
-    table.add_row("issues", f"{issues.issues} issue(s), {issues.praise_groups} praise group(s); "
+    table.add_row("issues", f"{issues.issues} issue(s) with {issues.sub_issues} sub-issue(s), {issues.praise_groups} praise group(s), "
+                            f"grouped by {issues.grouped_by}; "
                             f"{issues.coverage:.0%} of {issues.complaint_segments:,} complaint segments in a named issue, "
                             f"{issues.other_share:.0%} other, {issues.filler_segments:,} filler segment(s) left out")
+    vectors = issues.vectors or {}
+    if vectors:
+        table.add_row("issue vectors", f"{vectors.get('cached', 0):,} from the state file, {vectors.get('embedded', 0):,} embedded now"
+                                       + (f", {vectors['beyond_budget']:,} beyond --embed-budget (matched by words)" if vectors.get("beyond_budget") else ""))
     console.print(table)
     print_top_issues(console, result.issues)
     if result.nps is not None:

@@ -1,1 +1,1 @@
-"""Recurring issues: feedback kinds, terms, clustering, key phrases and titles, trends, discovery, and the issue catalog in the state file (store)."""
+"""Recurring issues: feedback kinds, terms and meaning, the two-level tree, titles, trends, discovery, and the issue catalog in the state file."""

@@ -292,7 +292,9 @@ def _candidates(pool: _Pool, space: IssueSpace, catalog: list[CatalogIssue], res
     comments_of_doc = pool.comments_of_doc()
     weights = np.array([len(comments_of_doc[int(d)]) for d in unique_docs], dtype=float)
     split = ISSUE_SPLIT if space.by_meaning else TERM_ISSUE_SPLIT if len(unique_docs) >= LSA_MIN_ROWS else SMALL_TERM_ISSUE_SPLIT
-    labels = cut_tree(space.grouping_matrix(unique_docs), weights, split=split, cap=max_issues, min_weight=min_size)
+    Z = space.grouping_matrix(unique_docs)
+    space.remember_grouping(unique_docs, Z)
+    labels = cut_tree(Z, weights, split=split, cap=max_issues, min_weight=min_size)
     tp_of_doc: dict[int, Counter[str]] = {}
     for doc, tp in zip(pool.docs, pool.touchpoints, strict=True):
         tp_of_doc.setdefault(int(doc), Counter())[tp] += 1

@@ -33,11 +33,11 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 DIRECT_MAX = 3_000
-MICRO_MAX = 1_000
+MICRO_MAX = 600
 SEED = 0
 
 
-def cut_tree(Z: np.ndarray, weights: np.ndarray, *, split: float, cap: int, min_weight: float) -> np.ndarray:
+def cut_tree(Z: np.ndarray, weights: np.ndarray, *, split: float, cap: int, min_weight: float, micro_max: int = MICRO_MAX) -> np.ndarray:
     """Group labels 0..k-1 for the rows of ``Z`` (numbered by first row), or -1 for rows in peeled-off light leaves.
 
     Args:
@@ -46,6 +46,7 @@ def cut_tree(Z: np.ndarray, weights: np.ndarray, *, split: float, cap: int, min_
         split: cosine distance between two halves' centroids from which they are kept apart.
         cap: at most this many groups (not counting peeled-off light leaves).
         min_weight: a half lighter than this is peeled off instead of becoming a group.
+        micro_max: above ``DIRECT_MAX`` rows, the tree is built over at most this many k-means micro-clusters.
     """
     n = len(Z)
     if n == 0:
@@ -56,7 +57,7 @@ def cut_tree(Z: np.ndarray, weights: np.ndarray, *, split: float, cap: int, min_
         if n <= DIRECT_MAX:
             points, point_weights, of_row = Z, np.asarray(weights, dtype=float), np.arange(n)
         else:
-            micro = MiniBatchKMeans(n_clusters=min(MICRO_MAX, n // 3), random_state=SEED, n_init=1, batch_size=4096).fit(Z)
+            micro = MiniBatchKMeans(n_clusters=min(micro_max, n // 3), random_state=SEED, n_init=1, batch_size=4096).fit(Z)
             of_row = micro.labels_
             used = np.unique(of_row)
             remap = np.full(micro.n_clusters, -1)

@@ -43,7 +43,7 @@ from analyzer.issues.vector_cache import text_key
 MEANING_WEIGHT = 0.5
 TERMS_IN_GROUPING = 0.5  # weight of the LSA term part next to the centred e5 part when grouping
 NEIGHBOURS = 5
-SMOOTH_MAX = 20_000  # above this many texts, vectors are grouped as they are (k-means micro-clusters smooth them)
+SMOOTH_MAX = 3_000  # above this many texts, vectors are grouped as they are (k-means micro-clusters average them instead)
 LSA_DIMENSIONS = 100
 LSA_MIN_ROWS = 300
 DEFAULT_BUDGET = 3_000
@@ -78,6 +78,7 @@ class IssueSpace:
     new: dict[str, np.ndarray] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
     same_language: float = 1.0  # the chance that two texts share a language: how much terms, which tie only those, may weigh
+    _grouped: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # doc -> its row of the last grouping matrix
 
     @classmethod
     def build(cls, texts: Sequence[tuple[str, str]], exclude: frozenset[str] = frozenset(), embed: Embedder | None = None,
@@ -172,6 +173,16 @@ class IssueSpace:
         if smooth and NEIGHBOURS > 1 and len(rows) > NEIGHBOURS and len(rows) <= SMOOTH_MAX:
             Z = _smooth(Z, NEIGHBOURS)
         return Z
+
+    def remember_grouping(self, rows: np.ndarray, Z: np.ndarray) -> None:
+        """Keep each row's grouping vector, so sub-issues are cut in the same space without computing it again."""
+        self._grouped.update(zip(rows.tolist(), Z.astype(np.float32), strict=True))
+
+    def grouped(self, rows: np.ndarray) -> np.ndarray:
+        """The remembered grouping vectors of ``rows`` (computed afresh, for all of them, when one is missing)."""
+        if all(int(r) in self._grouped for r in rows):
+            return np.stack([self._grouped[int(r)] for r in rows]) if len(rows) else np.zeros((0, 0), dtype=np.float32)
+        return self.grouping_matrix(rows)
 
     def similarities(self, rows: np.ndarray, fingerprints: sp.csr_matrix, centroids: Sequence[np.ndarray | None]) -> np.ndarray:
         """Rows x candidates: the term cosine, mixed with the centred e5 cosine where both sides have a vector."""

@@ -301,8 +301,9 @@ class Store:
                     action, detail = ("split", {"from": item.split_from}) if item.split_from else ("created", {"title": item.auto_title})
                     self._event(item.issue_id, action, detail, run_id, at=run.started_at)
                 else:
-                    db.execute("UPDATE issues SET auto_title = ?, key_phrases = ? WHERE issue_id = ?",
-                               (item.auto_title, json.dumps(item.key_phrases, ensure_ascii=False), item.issue_id))
+                    # an issue from before issues were found by meaning gets its centroid the first time it is
+                    db.execute("UPDATE issues SET auto_title = ?, key_phrases = ?, centroid = COALESCE(centroid, ?) WHERE issue_id = ?",
+                               (item.auto_title, json.dumps(item.key_phrases, ensure_ascii=False), pack_vector(item.centroid), item.issue_id))
                 db.execute("INSERT INTO issue_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            (run_id, item.issue_id, item.n_segments, item.n_comments, item.share_negative, item.first_seen, item.last_seen, item.trend))
             if run.vectors:

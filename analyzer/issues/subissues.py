@@ -1,7 +1,7 @@
 """Sub-issues: the distinct parts of an issue, like the sub-themes under a theme.
 
 An issue with at least ``2 x min_size`` comments is cut again from the top of
-its own tree (:func:`analyzer.issues.hierarchy.cut_tree`), with a smaller
+its own tree (in the space its issue was found in) (:func:`analyzer.issues.hierarchy.cut_tree`), with a smaller
 distance between halves (``SUB_SPLIT``) and at most ``MAX_SUB`` parts. A part
 needs ``min_size`` comments and ``SUB_MIN_SHARE`` of the issue's; with fewer
 than two such parts the issue has no sub-issues. Every member then goes to the
@@ -30,6 +30,7 @@ from analyzer.issues.space import LSA_MIN_ROWS, IssueSpace
 
 SUB_SPLIT, TERM_SUB_SPLIT, SMALL_TERM_SUB_SPLIT = 0.2, 0.35, 0.45
 MAX_SUB = 6
+SUB_MICRO_MAX = 200  # micro-clusters of a large issue's tree: enough for six parts
 SUB_MIN_SHARE = 0.08
 
 
@@ -53,7 +54,7 @@ def assign_sub_issues(seg: pd.DataFrame, space: IssueSpace, min_size: int) -> pd
         weights = np.array([len(comments_of_doc[int(d)]) for d in grow], dtype=float)
         least = max(min_size, SUB_MIN_SHARE * n_comments)
         split = SUB_SPLIT if space.by_meaning else TERM_SUB_SPLIT if len(grow) >= LSA_MIN_ROWS else SMALL_TERM_SUB_SPLIT
-        labels = cut_tree(space.grouping_matrix(grow), weights, split=split, cap=MAX_SUB, min_weight=least)
+        labels = cut_tree(space.grouped(grow), weights, split=split, cap=MAX_SUB, min_weight=least, micro_max=SUB_MICRO_MAX)
         parts = [grow[labels == k] for k in range(labels.max() + 1)]
         parts = [p for p in parts if len(set().union(*(comments_of_doc[int(d)] for d in p))) >= least]
         if len(parts) < 2:

@@ -105,6 +105,10 @@ def render_report(result: Result) -> str:
     """The report of one run as an HTML string."""
     issues = issues_json(result.issues.reindex(columns=S.ISSUE_OUTPUT)) if len(result.issues) else []
     active = [i for i in issues if i[S.ISSUE_STATUS] == "active"]
+    parts: dict[str, list[dict]] = {}
+    for i in issues:
+        if i[S.ISSUE_STATUS] == "sub":
+            parts.setdefault(i[S.PARENT_ID], []).append(i)
     nps = result.summary.nps
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -120,4 +124,5 @@ def render_report(result: Result) -> str:
         issue_stats=result.summary.issues,
         complaints=[i for i in active if i[S.ISSUE_KIND] == "complaint"],
         praise=[i for i in active if i[S.ISSUE_KIND] == "praise"],
+        parts=parts,
     )

@@ -48,7 +48,7 @@ def issues_json(issues: pd.DataFrame) -> list[dict[str, Any]]:
         >>> issues_json(pd.DataFrame({"key_phrases": ["late; no call"], "examples": ["a\\nb"], "languages": ["en;ru"], "n_comments": [3]}))
         [{'key_phrases': ['late', 'no call'], 'examples': ['a', 'b'], 'languages': ['en', 'ru'], 'n_comments': 3}]
     """
-    separators = {S.KEY_PHRASES: "; ", S.EXAMPLES: "\n", S.LANGUAGES: ";"}
+    separators = {S.KEY_PHRASES: "; ", S.EXAMPLES: "\n", S.LANGUAGES: ";", S.TOUCHPOINTS: ";", S.COMMENT_IDS: ";"}
     records = json.loads(issues.to_json(orient="records", force_ascii=False))
     for record in records:
         for column, sep in separators.items():
