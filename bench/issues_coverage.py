@@ -92,7 +92,8 @@ def run_old(root: Path, segments: pd.DataFrame, comments: pd.DataFrame, max_issu
         given, answer = Path(folder) / "in.pkl", Path(folder) / "out.pkl"
         pickle.dump((segments, comments, max_issues), given.open("wb"))
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", OLD_WORKER, str(given), str(answer)], check=True,
+        # run from the other checkout: "python -c" puts the working directory first on sys.path
+        subprocess.run([sys.executable, "-c", OLD_WORKER, str(given), str(answer)], check=True, cwd=root,
                        env={**os.environ, "PYTHONPATH": str(root)})
         seconds = time.perf_counter() - start
         found_segments, issues = pickle.load(answer.open("rb"))
@@ -104,6 +105,8 @@ def _norm(text: str) -> str:
 
 
 def figures(segments: pd.DataFrame, issues: pd.DataFrame) -> dict:
+    from analyzer.text.social import for_analysis  # "after normalisation": members as analysis reads them
+
     complaint = segments[segments["feedback_kind"].isin(["complaint", "suggestion"])].drop_duplicates("segment_id")
     other = set(issues.loc[issues["status"] == "other", "issue_id"])
     named = issues[(issues["kind"] == "complaint") & (issues["status"].isin(["active", "sub"]))]
@@ -112,7 +115,7 @@ def figures(segments: pd.DataFrame, issues: pd.DataFrame) -> dict:
     for _, row in named.iterrows():
         column = "sub_issue_id" if row["status"] == "sub" else "issue_id"
         members = segments.loc[segments[column] == row["issue_id"], "text"] if column in segments.columns else pd.Series(dtype=str)
-        in_member += any(_norm(row["title"]) in _norm(t) for t in members)
+        in_member += any(_norm(row["title"]) in _norm(for_analysis(t)) for t in members)
     titles = named["title"].astype(str)
     return {
         "complaint_segments": len(complaint), "issues": len(top), "sub_issues": int((named["status"] == "sub").sum()),
@@ -150,6 +153,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=3000, help="rows sampled from each review set (default 3000)")
     parser.add_argument("--max-issues", type=int, default=25, help="the cap (default 25, the product default)")
     parser.add_argument("--old", type=Path, help="root of another checkout whose discovery runs as 'old' (e.g. a git worktree)")
+    parser.add_argument("--cache", type=Path, help="keep each set's classified segments here and reuse them on the next run")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -157,7 +161,14 @@ def main() -> None:
     inputs.update({f"{name} ({lang}, {min(args.rows, 10**9):,} rows)": load(name, args.rows) for name, lang in SETS.items()})
     rows, problems = [], {}
     for label, frame in inputs.items():
-        segments, comments = classified(frame)
+        kept = args.cache / f"{re.sub(r'[^a-z0-9]+', '_', label.lower())}.pkl" if args.cache else None
+        if kept is not None and kept.exists():
+            segments, comments = pickle.load(kept.open("rb"))
+        else:
+            segments, comments = classified(frame)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                pickle.dump((segments, comments), kept.open("wb"))
         methods = {"by meaning": lambda s=segments, c=comments: run_new(s, c, args.max_issues, True),
                    "by terms": lambda s=segments, c=comments: run_new(s, c, args.max_issues, False)}
         if args.old:

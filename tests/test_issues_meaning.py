@@ -253,3 +253,49 @@ def test_a_version_1_state_file_is_upgraded(tmp_path) -> None:
     upgraded = Store.open(path)
     assert upgraded.get("LOG-AAAA").centroid is None
     assert upgraded.connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+
+
+REAL = {
+    "late": ["The courier was three hours late again", "Courier came late, I waited all evening", "The delivery guy was late as usual",
+             "Курьер опять опоздал на три часа", "Курьер приехал с опозданием, ждал весь вечер", "Доставщик снова опоздал",
+             "Curierul a întârziat din nou trei ore", "Curierul a venit foarte târziu, am așteptat toată seara"],
+    "charge": ["I was charged twice for one order", "Double charge on my card again", "You took the money twice from my card",
+               "С карты дважды списали деньги за один заказ", "Снова двойное списание с карты", "Деньги списали два раза",
+               "Mi s-a luat suma de două ori de pe card", "Am fost taxat de două ori pentru aceeași comandă"],
+}
+
+
+def test_real_e5_groups_one_problem_across_languages() -> None:
+    from analyzer.issues.discover import e5_embedder
+
+    texts = [t for group in REAL.values() for t in group]
+    ids = [f"c{i:02d}" for i in range(len(texts))]
+    lang = ["en"] * 3 + ["ru"] * 3 + ["ro"] * 2
+    segments = pd.DataFrame({S.COMMENT_ID: ids, S.SEGMENT_ID: [f"{i}-1" for i in ids], S.TEXT: texts, S.LANG: lang * 2,
+                             S.TOUCHPOINT: ["logistics"] * 8 + ["price"] * 8, S.SENTIMENT: "negative"})
+    found = discover(segments, pd.DataFrame({S.COMMENT_ID: ids, S.DATE: pd.NaT}), DiscoveryContext(embed=e5_embedder()))
+    named = _named(found).set_index(S.ISSUE_ID)
+    issue_of = dict(zip(found.segments[S.TEXT], found.segments[S.ISSUE_ID], strict=True))
+    tops = []
+    for group in REAL.values():
+        got = [issue_of[t] for t in group]
+        top = max(set(got), key=got.count)
+        assert top in named.index and got.count(top) >= 7, (group, got)
+        assert set(named.loc[top, S.LANGUAGES].split(";")) == {"en", "ru", "ro"}
+        tops.append(top)
+    assert len(set(tops)) == 2
+
+
+def test_a_rerun_embeds_only_what_the_state_file_lacks(tmp_path) -> None:
+    from analyzer.config import AdaptSettings, AnalysisConfig
+    from analyzer.pipeline import run_to_folder
+
+    texts = [t for group in REAL.values() for t in group]
+    source = tmp_path / "c.csv"
+    pd.DataFrame({"id": [f"c{i}" for i in range(len(texts))], "comment": texts}).to_csv(source, index=False)
+    config = AnalysisConfig(adapt=AdaptSettings(mode="off"))
+    first = run_to_folder(source, config, out_dir=tmp_path / "a", store_path=tmp_path / "s.sqlite").result
+    assert first.summary.issues.grouped_by == "meaning" and first.summary.issues.vectors["embedded"] > 0
+    second = run_to_folder(source, config, out_dir=tmp_path / "b", store_path=tmp_path / "s.sqlite").result
+    assert second.summary.issues.vectors == {"cached": first.summary.issues.vectors["embedded"], "embedded": 0, "beyond_budget": 0}
+    assert second.segments[S.ISSUE_ID].tolist() == first.segments[S.ISSUE_ID].tolist()

@@ -72,7 +72,7 @@ from analyzer.text.social import for_analysis, handle_words
 # Term cosine between a segment and an issue fingerprint needed to join the issue.
 MATCH = 0.1
 # The same where the segment and the issue both have vectors (half centred e5 cosine, half term cosine).
-MATCH_MEANING = 0.2
+MATCH_MEANING = 0.1
 # Similarity between two issues above which they are the same issue.
 SAME_ISSUE = 0.5
 # A second group inside a catalog issue splits off only when it is this unlike the group that stays the issue.
