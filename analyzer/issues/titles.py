@@ -4,7 +4,8 @@ An issue's title is a clause one of its members wrote, in the issue's dominant
 language: each of the most central member texts (``CENTRAL_SHARE`` of them,
 at least ``CENTRAL_MIN``; the analysis text, without handles or links) is cut
 into clauses at punctuation, and the clause of ``MIN_WORDS``-``MAX_WORDS``
-words whose terms weigh most in the issue (the class TF-IDF scores of
+words (a longer clause offers its runs of ``WINDOW`` consecutive words, as
+long Persian or Russian sentences often have no inner punctuation) whose terms weigh most in the issue (the class TF-IDF scores of
 :func:`analyzer.issues.phrases.term_scores`, summed over its distinct terms and
 divided by the square root of their number, so a clause is not rewarded for
 length alone) wins, ties going to the clause written by more members, then to
@@ -31,6 +32,8 @@ from analyzer.issues.phrases import Background, dominant_language, term_scores
 from analyzer.issues.terms import terms
 
 MIN_WORDS, MAX_WORDS = 2, 9
+WINDOW = 6  # a clause longer than MAX_WORDS words offers its runs of this many consecutive words instead
+RUN_WEIGHT = 0.8  # a run cut out of a longer clause counts for less than a whole clause
 CENTRAL_SHARE, CENTRAL_MIN = 0.3, 5  # titles come from the most central members: this share of them, at least this many
 MAX_CHARS = 80
 _CLAUSE = re.compile(r"[^.,;:!?()\n«»\"“”…]+")
@@ -51,19 +54,23 @@ def title_for(members: Sequence[tuple[str, str]], background: Background, taken:
     _, scores, _ = term_scores(members, background)
     support: Counter[str] = Counter()
     written: dict[str, str] = {}
+    cut: set[str] = set()  # keys that are runs cut out of a longer clause
     own = [text for text, text_lang in members if text_lang == lang]
     central = set(own[:max(CENTRAL_MIN, math.ceil(CENTRAL_SHARE * len(own)))])
     for text in own:
         if text not in central:
             continue
-        for clause in {c.strip(" -–—'’") for c in _CLAUSE.findall(text)}:
+        for clause, is_run in {piece for c in _CLAUSE.findall(text) for piece in _pieces(c.strip(" -–—'’"))}:
             key = " ".join(_WORD.findall(clause.casefold()))
             if key and MIN_WORDS <= len(key.split()) <= MAX_WORDS and len(clause) <= MAX_CHARS and not _FORBIDDEN.search(clause):
                 support[key] += 1
                 written.setdefault(key, clause)
-    ranked = sorted(support, key=lambda key: (-_weight(written[key], lang, scores, background.exclude), -support[key], len(key), key))
+                if is_run:
+                    cut.add(key)
+    weight = {key: _weight(written[key], lang, scores, background.exclude) * (RUN_WEIGHT if key in cut else 1.0) for key in support}
+    ranked = sorted(support, key=lambda key: (-weight[key], -support[key], len(key), key))
     for key in ranked:
-        if key not in taken and _weight(written[key], lang, scores, background.exclude) > 0:
+        if key not in taken and weight[key] > 0:
             taken.add(key)
             return _capitalise(written[key])
     base = _capitalise(fallback.strip()) or "Issue"
@@ -72,6 +79,14 @@ def title_for(members: Sequence[tuple[str, str]], background: Background, taken:
         title, n = f"{base} ({n})", n + 1
     taken.add(title.casefold())
     return title
+
+
+def _pieces(clause: str) -> list[tuple[str, bool]]:
+    """``(phrase, is a run)``: the clause itself, or, when it is longer than MAX_WORDS words, each run of WINDOW words in it."""
+    words = clause.split()
+    if len(words) <= MAX_WORDS:
+        return [(clause, False)]
+    return [(" ".join(words[i:i + WINDOW]), True) for i in range(len(words) - WINDOW + 1)]
 
 
 def _weight(clause: str, lang: str, scores: dict[str, float], exclude: frozenset[str]) -> float:
