@@ -299,3 +299,13 @@ def test_a_rerun_embeds_only_what_the_state_file_lacks(tmp_path) -> None:
     second = run_to_folder(source, config, out_dir=tmp_path / "b", store_path=tmp_path / "s.sqlite").result
     assert second.summary.issues.vectors == {"cached": first.summary.issues.vectors["embedded"], "embedded": 0, "beyond_budget": 0}
     assert second.segments[S.ISSUE_ID].tolist() == first.segments[S.ISSUE_ID].tolist()
+
+
+def test_grouping_settings_are_checked() -> None:
+    from analyzer.config import AnalysisConfig
+    from analyzer.errors import UsageError
+
+    with pytest.raises(UsageError, match="--group-issues: 'topics' is unknown; accepted: meaning, terms"):
+        AnalysisConfig(group_issues="topics")
+    with pytest.raises(UsageError, match="--embed-budget"):
+        AnalysisConfig(embed_budget=-1)
