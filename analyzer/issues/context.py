@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analyzer.issues.store import CatalogIssue
+from analyzer.issues.vector_cache import cached_vectors
 
 if TYPE_CHECKING:
     from analyzer.issues.store import Store
@@ -73,7 +74,5 @@ class DiscoveryContext:
         """The context of a run against a state file (or none: a fresh catalog)."""
         if store is None:
             return cls(max_issues, min_size, run_date=run_date, embed=embed, embed_budget=embed_budget, ignore=ignore)
-        from analyzer.issues.vector_cache import cached_vectors
-
         return cls(max_issues, min_size, store.catalog(), store.last_run(), store.first_seen_runs(), run_date, embed,
                    lambda keys: cached_vectors(store.connection, keys), E5_MODEL, embed_budget, ignore)

@@ -54,9 +54,10 @@ def describe(seg: pd.DataFrame, candidates: list[Candidate], comments: pd.DataFr
     for kind, part in grouped.groupby("_list", sort=True):
         background = Background.of(list(zip(part["_text"].astype(str), part[S.LANG].astype(str), strict=True)), exclude)
         taken: set[str] = set()
-        sizes = part.groupby(S.ISSUE_ID)[S.COMMENT_ID].nunique()
-        for issue_id in sorted(sizes.index, key=lambda i: (-sizes[i], i)):  # the largest issue chooses its title first
-            members = part[part[S.ISSUE_ID] == issue_id]
+        by_issue = dict(tuple(part.groupby(S.ISSUE_ID, sort=False)))
+        sizes = {i: m[S.COMMENT_ID].nunique() for i, m in by_issue.items()}
+        for issue_id in sorted(sizes, key=lambda i: (-sizes[i], i)):  # the largest issue chooses its title first
+            members = by_issue[issue_id]
             is_other = issue_id == other_id(kind)
             known = by_id.get(issue_id)
             row = _row(members, issue_id, kind, background, taken, timing, is_other=is_other, home=homes.get(issue_id),
@@ -68,10 +69,10 @@ def describe(seg: pd.DataFrame, candidates: list[Candidate], comments: pd.DataFr
                                  row[S.KEY_PHRASES].split("; ") if row[S.KEY_PHRASES] else [], row[S.N_SEGMENTS], row[S.N_COMMENTS],
                                  row[S.SHARE_NEGATIVE], row[S.FIRST_SEEN], row[S.LAST_SEEN], row[S.TREND], split_from.get(issue_id),
                                  centroids.get(issue_id)))
-            subs = members[members[S.SUB_ISSUE_ID].notna()] if S.SUB_ISSUE_ID in members.columns else members.iloc[:0]
-            sub_sizes = subs.groupby(S.SUB_ISSUE_ID)[S.COMMENT_ID].nunique()
-            for sub_id in sorted(sub_sizes.index, key=lambda i: (-sub_sizes[i], i)):
-                sub = _row(subs[subs[S.SUB_ISSUE_ID] == sub_id], sub_id, kind, background, taken, timing, is_other=False, home=None,
+            by_sub = dict(tuple(members[members[S.SUB_ISSUE_ID].notna()].groupby(S.SUB_ISSUE_ID, sort=False)))
+            sub_sizes = {i: m[S.COMMENT_ID].nunique() for i, m in by_sub.items()}
+            for sub_id in sorted(sub_sizes, key=lambda i: (-sub_sizes[i], i)):
+                sub = _row(by_sub[sub_id], sub_id, kind, background, taken, timing, is_other=False, home=None,
                            status=SUB, user_title=None)
                 sub[S.PARENT_ID] = issue_id
                 rows.append(sub)

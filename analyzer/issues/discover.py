@@ -62,7 +62,7 @@ from analyzer.issues.describe import describe, issue_stats
 from analyzer.issues.hierarchy import cut_tree
 from analyzer.issues.ids import OTHER, new_issue_id, other_id
 from analyzer.issues.kinds import GROUP_OF_KIND, feedback_kind
-from analyzer.issues.space import LSA_MIN_ROWS, IssueSpace
+from analyzer.issues.space import LSA_MIN_ROWS, IssueSpace, comments_of_doc
 from analyzer.issues.store import IGNORED, MERGED, CatalogIssue, IssueRun
 from analyzer.issues.subissues import assign_sub_issues
 from analyzer.issues.terms import similarity
@@ -204,12 +204,6 @@ class _Pool:
     labels: list[str] = field(default_factory=list)
     similarity: np.ndarray | None = None  # each row's similarity to its issue
 
-    def comments_of_doc(self) -> dict[int, set[str]]:
-        found: dict[int, set[str]] = {}
-        for doc, cid in zip(self.docs, self.comment_ids, strict=True):
-            found.setdefault(int(doc), set()).add(cid)
-        return found
-
     def assign(self, space: IssueSpace, min_size: int, dropped: set[str]) -> None:
         """Catalog first, then new issues; below the floor -> other; prune issues under min_size and assign again."""
         live = [c for c in self.candidates if c.issue_id not in dropped]
@@ -289,8 +283,8 @@ def _candidates(pool: _Pool, space: IssueSpace, catalog: list[CatalogIssue], res
     unique_docs = space.grouping_rows(np.unique(pool.docs))
     if len(unique_docs) == 0:
         return known
-    comments_of_doc = pool.comments_of_doc()
-    weights = np.array([len(comments_of_doc[int(d)]) for d in unique_docs], dtype=float)
+    docs_comments = comments_of_doc(pool.docs, pool.comment_ids)
+    weights = np.array([len(docs_comments[int(d)]) for d in unique_docs], dtype=float)
     split = ISSUE_SPLIT if space.by_meaning else TERM_ISSUE_SPLIT if len(unique_docs) >= LSA_MIN_ROWS else SMALL_TERM_ISSUE_SPLIT
     Z = space.grouping_matrix(unique_docs)
     space.remember_grouping(unique_docs, Z)
@@ -301,7 +295,7 @@ def _candidates(pool: _Pool, space: IssueSpace, catalog: list[CatalogIssue], res
     found: list[tuple[Candidate, list[Candidate]]] = []
     for label in range(labels.max() + 1):
         members = unique_docs[labels == label]
-        if len(set().union(*(comments_of_doc[int(d)] for d in members))) < min_size:
+        if len(set().union(*(docs_comments[int(d)] for d in members))) < min_size:
             continue
         tps = sum((tp_of_doc[int(d)] for d in members), Counter())
         group = Candidate("", space.terms.fingerprint(space.X[members]), False, touchpoint=min(tps, key=lambda t: (-tps[t], t)),

@@ -32,13 +32,7 @@ def new_issue_id(touchpoint: str, kind: str, fingerprint: dict[str, float], take
         >>> new_issue_id("logistics", "complaint", {"late": 0.8, "courier": 0.6}, set())
         'LOG-JNS6'
     """
-    top = sorted(sorted(fingerprint, key=lambda t: (-fingerprint[t], t))[:10])
-    digest = base64.b32encode(hashlib.sha256("|".join([touchpoint, kind, *top]).encode()).digest()).decode()
-    for start in range(0, len(digest) - 4):
-        candidate = f"{issue_prefix(touchpoint)}-{digest[start:start + 4]}"
-        if candidate not in taken:
-            return candidate
-    raise RuntimeError("no free issue id")  # 50 windows of a sha256 all taken: cannot happen in practice
+    return _hashed(f"{issue_prefix(touchpoint)}-", [touchpoint, kind], fingerprint, 4, taken)
 
 
 def other_id(kind: str) -> str:
@@ -53,10 +47,15 @@ def sub_issue_id(issue_id: str, fingerprint: dict[str, float], taken: set[str]) 
         >>> sub_issue_id("LOG-JNS6", {"late": 0.8, "hours": 0.6}, set())
         'LOG-JNS6.BY3'
     """
+    return _hashed(f"{issue_id}.", [issue_id], fingerprint, 3, taken)
+
+
+def _hashed(prefix: str, parts: list[str], fingerprint: dict[str, float], width: int, taken: set[str]) -> str:
+    """``prefix`` and ``width`` base32 characters of a sha256 of ``parts`` and the 10 top terms; the next window when taken."""
     top = sorted(sorted(fingerprint, key=lambda t: (-fingerprint[t], t))[:10])
-    digest = base64.b32encode(hashlib.sha256("|".join([issue_id, *top]).encode()).digest()).decode()
-    for start in range(0, len(digest) - 3):
-        candidate = f"{issue_id}.{digest[start:start + 3]}"
+    digest = base64.b32encode(hashlib.sha256("|".join([*parts, *top]).encode()).digest()).decode()
+    for start in range(0, len(digest) - width):
+        candidate = f"{prefix}{digest[start:start + width]}"
         if candidate not in taken:
             return candidate
-    raise RuntimeError("no free sub-issue id")
+    raise RuntimeError("no free issue id")  # every window of a sha256 taken: cannot happen in practice

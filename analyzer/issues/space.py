@@ -27,7 +27,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -92,7 +92,7 @@ class IssueSpace:
 
     def _embed(self, embed: Embedder, lookup: Lookup | None, model: str, budget: int) -> None:
         keys = [text_key(model, text) for text, _ in self.texts]
-        wanted = [i for i in range(len(keys)) if self.X[i].nnz]
+        wanted = np.flatnonzero(np.diff(self.X.indptr)).tolist()  # texts with at least one term
         cached = dict(lookup([keys[i] for i in wanted])) if lookup is not None else {}
         todo = sorted((i for i in wanted if keys[i] not in cached), key=lambda i: keys[i])
         chosen, skipped = todo[:budget], len(todo) - min(budget, len(todo))
@@ -206,6 +206,19 @@ class IssueSpace:
             with_vector = np.array([c is not None for c in centroids], dtype=bool)
             floor[np.ix_(self.has[rows], with_vector)] = meaning_floor
         return floor
+
+
+def comments_of_doc(docs: Iterable[int], comment_ids: Iterable[str]) -> dict[int, set[str]]:
+    """Text (doc index) -> the distinct comments it occurs in: what ``min_size`` and the tree's weights count.
+
+    Example:
+        >>> {doc: sorted(ids) for doc, ids in comments_of_doc([0, 0, 1], ["a", "b", "a"]).items()}
+        {0: ['a', 'b'], 1: ['a']}
+    """
+    found: dict[int, set[str]] = {}
+    for doc, cid in zip(docs, comment_ids, strict=True):
+        found.setdefault(int(doc), set()).add(cid)
+    return found
 
 
 @cache

@@ -11,7 +11,7 @@ top terms (``LOG-JNS6.BY3``).
 
 Example:
     >>> import pandas as pd
-    >>> from analyzer.issues.space import LSA_MIN_ROWS, IssueSpace
+    >>> from analyzer.issues.space import IssueSpace
     >>> space = IssueSpace.build([("late", "en")])
     >>> seg = pd.DataFrame({"issue_id": pd.array([pd.NA], dtype="string"), "_doc": [0], "comment_id": ["1"]})
     >>> assign_sub_issues(seg, space, 3).isna().tolist()
@@ -26,7 +26,7 @@ import pandas as pd
 from analyzer import schema as S
 from analyzer.issues.hierarchy import cut_tree
 from analyzer.issues.ids import other_id, sub_issue_id
-from analyzer.issues.space import LSA_MIN_ROWS, IssueSpace
+from analyzer.issues.space import LSA_MIN_ROWS, IssueSpace, comments_of_doc
 
 SUB_SPLIT, TERM_SUB_SPLIT, SMALL_TERM_SUB_SPLIT = 0.2, 0.35, 0.45
 MAX_SUB = 6
@@ -44,19 +44,17 @@ def assign_sub_issues(seg: pd.DataFrame, space: IssueSpace, min_size: int) -> pd
         n_comments = members[S.COMMENT_ID].nunique()
         if n_comments < 2 * min_size:
             continue
-        comments_of_doc: dict[int, set[str]] = {}
-        for doc, cid in zip(members["_doc"], members[S.COMMENT_ID].astype(str), strict=True):
-            comments_of_doc.setdefault(int(doc), set()).add(cid)
-        docs = np.array(sorted(comments_of_doc))
+        docs_comments = comments_of_doc(members["_doc"], members[S.COMMENT_ID].astype(str))
+        docs = np.array(sorted(docs_comments))
         grow = space.grouping_rows(docs)
         if len(grow) < 2:
             continue
-        weights = np.array([len(comments_of_doc[int(d)]) for d in grow], dtype=float)
+        weights = np.array([len(docs_comments[int(d)]) for d in grow], dtype=float)
         least = max(min_size, SUB_MIN_SHARE * n_comments)
         split = SUB_SPLIT if space.by_meaning else TERM_SUB_SPLIT if len(grow) >= LSA_MIN_ROWS else SMALL_TERM_SUB_SPLIT
         labels = cut_tree(space.grouped(grow), weights, split=split, cap=MAX_SUB, min_weight=least, micro_max=SUB_MICRO_MAX)
         parts = [grow[labels == k] for k in range(labels.max() + 1)]
-        parts = [p for p in parts if len(set().union(*(comments_of_doc[int(d)] for d in p))) >= least]
+        parts = [p for p in parts if len(set().union(*(docs_comments[int(d)] for d in p))) >= least]
         if len(parts) < 2:
             continue
         fingerprints = [space.terms.fingerprint(space.X[p]) for p in parts]
