@@ -13,7 +13,7 @@ Example:
     ... })
     >>> report = nps_report(comments, settings=NpsSettings(n_boot=0))
     >>> report.overall, report.band
-    (NpsValue(n=3, promoters=1, passives=1, detractors=1), 'below 10: customers do not value the company')
+    (NpsValue(n=3, promoters=1, passives=1, detractors=1), 'below 10: customers do not value the company; much must change before they recommend it')
 """
 
 from __future__ import annotations
@@ -162,8 +162,8 @@ def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
 
     Example:
         >>> t = pd.DataFrame({"comment_id": ["1", "2", "3"], "respondent_id": [None] * 3, "nps_score": pd.array([9, 8, 3], dtype="Int64")})
-        >>> summary_lines(nps_report(t, settings=NpsSettings(n_boot=0)))[0]
-        'NPS 0.0 (3 respondents: 1 promoters 33%, 1 passives 33%, 1 detractors 33%) - below 10: customers do not value the company'
+        >>> summary_lines(nps_report(t, settings=NpsSettings(n_boot=0)))[0].split(" - ")[0]
+        'NPS 0.0 (3 respondents: 1 promoters 33%, 1 passives 33%, 1 detractors 33%)'
     """
     v = report.overall
     if v.n == 0:
@@ -184,16 +184,21 @@ def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
 
 
 def with_nps_impact(issues: pd.DataFrame, driver_table: pd.DataFrame) -> pd.DataFrame:
-    """The issues table with ``nps_impact``, its interval and ``detractor_lift`` from the driver table (empty when not known).
+    """The issues table with ``nps_impact``, its interval, ``detractor_lift`` and ``nps_verdict`` from the driver table (empty when not known).
 
     Example:
         >>> i = pd.DataFrame({"issue_id": ["A", "B"]})
         >>> d = pd.DataFrame({"driver": ["A"], "driver_type": ["issue"], "impact": [-6.2], "ci_low": [-9.0], "ci_high": [-3.1], "detractor_lift": [2.5]})
         >>> with_nps_impact(i, d)[["issue_id", "nps_impact", "detractor_lift"]].values.tolist()
         [['A', -6.2, 2.5], ['B', nan, nan]]
+        >>> d["verdict"] = ["driver of detractors"]
+        >>> with_nps_impact(i, d)["nps_verdict"].tolist()
+        ['driver of detractors', <NA>]
     """
     found = driver_table[driver_table["driver_type"] == ISSUE].set_index("driver")
     out = issues.copy()
     for column, source in ((S.NPS_IMPACT, "impact"), (S.NPS_IMPACT_LOW, "ci_low"), (S.NPS_IMPACT_HIGH, "ci_high"), (S.DETRACTOR_LIFT, "detractor_lift")):
         out[column] = out[S.ISSUE_ID].map(found[source]).astype("float64")
+    verdicts = found["verdict"] if "verdict" in found.columns else pd.Series(dtype="string")
+    out[S.NPS_VERDICT] = out[S.ISSUE_ID].map(verdicts).astype("string")
     return out
