@@ -55,6 +55,7 @@ def run_command(
     adapt: Annotated[str, typer.Option("--adapt", help="Fit the model to this file first: auto (the e5 teacher labels a small file, or a sample of a large one that the fast model then learns from), teacher (the teacher labels everything), off.")] = _ADAPT_DEFAULT["mode"],
     adapt_sample: Annotated[int, typer.Option("--adapt-sample", help="At most this many distinct segments are labeled by the teacher.")] = _ADAPT_DEFAULT["sample"],
     adapt_seconds: Annotated[float, typer.Option("--adapt-seconds", help="The teacher stops labeling after this many seconds.")] = _ADAPT_DEFAULT["seconds"],
+    json_summary: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON (what summary.json holds) instead of the terminal summary.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -88,4 +89,8 @@ def run_command(
         source: Any = sys.stdin.buffer if file == "-" else file
         done = run_to_folder(source, config, RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet), out_dir=out, formats=formats,
                              force=force, store_path=store, answers_path=nps, name="<stdin>" if file == "-" else file)
+    if json_summary:  # exactly the file's content, so a script reads the same thing either way
+        summary = next(path for path in done.written if path.name == "summary.json")
+        sys.stdout.write(summary.read_text(encoding="utf-8"))
+        return
     print_summary(console, done.result, done.written)

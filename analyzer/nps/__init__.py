@@ -11,6 +11,7 @@ The modules, each importing only those above it in this list:
 - :mod:`~analyzer.nps.model`: the logistic driver model and its Fisher's-test fallbacks.
 - :mod:`~analyzer.nps.drivers`: each driver's impact with its interval, and its verdict.
 - :mod:`~analyzer.nps.change`: the change between two periods, split per driver.
+- :mod:`~analyzer.nps.trends`: NPS per period among mentioners of each touchpoint and of the largest issues.
 - :mod:`~analyzer.nps.words`: the plain-language sentences.
 - :mod:`~analyzer.nps.report`: :func:`nps_report` running all of it, :class:`NpsReport`, the terminal lines.
 

@@ -33,6 +33,7 @@ from analyzer.nps.drivers import ISSUE, drivers
 from analyzer.nps.join import Coverage, Joined
 from analyzer.nps.respondents import CONFLICT, FROM_COMMENT, Respondents, respondents
 from analyzer.nps.tables import records, rejects_table
+from analyzer.nps.trends import trends
 from analyzer.nps.words import change_text, top_drivers_text
 from analyzer.reporter import NullReporter, Reporter
 
@@ -53,6 +54,7 @@ class NpsReport:
         change: the last two periods with answers compared (:func:`analyzer.nps.change.change`), ``None`` with fewer than two.
         parameters: the settings used (``min_mentions``, ``n_boot``, ``seed``, ``alpha``, ``correction``, ``include_praise``)
             and the period length ``freq``.
+        trends: NPS per period among mentioners of each touchpoint and of the largest issues (:func:`analyzer.nps.trends.trends`).
     """
 
     overall: NpsValue
@@ -63,6 +65,7 @@ class NpsReport:
     drivers: pd.DataFrame
     change: PeriodChange | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    trends: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def band(self) -> str:
@@ -95,8 +98,10 @@ class NpsReport:
             },
             "periods": {"freq": self.freq, "undated": undated, "rows": records(self.periods.drop(columns=["freq"], errors="ignore"))},
             "change": self.change.to_dict() if self.change else None,
+            "change_text": change_text(self.change) if self.change else [],
             "breakdowns": {by: records(frame) for by, frame in self.breakdowns.items()},
             "top_drivers": top_drivers_text(self),
+            "trends": records(self.trends),
             "coverage": self.coverage.to_dict() if self.coverage else None,
             "parameters": self.parameters,
         }
@@ -154,7 +159,8 @@ def nps_report(
         reporter.warn("no respondent has an NPS score; the NPS outputs are empty")
     parameters = {"min_mentions": settings.min_mentions, "n_boot": settings.n_boot, "seed": settings.seed, "alpha": settings.alpha,
                   "correction": settings.correction, "include_praise": settings.include_praise, "freq": chosen}
-    return NpsReport(overall, resp, per_period, chosen, breakdowns, found, moved, parameters)
+    followed = trends(resp, issues, freq=chosen, min_n=settings.min_mentions)
+    return NpsReport(overall, resp, per_period, chosen, breakdowns, found, moved, parameters, followed)
 
 
 def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
