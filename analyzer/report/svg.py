@@ -188,7 +188,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str, title: 
     fig = _figure(0.3 * len(labels) + 1.1)
     ax = fig.add_subplot()
     y = np.arange(len(labels))[::-1]
-    bars = ax.barh(y, values, xerr=errors, color=OKABE_ITO[0], ecolor="#555555", capsize=2, height=0.6)
+    bars = ax.barh(y, values, xerr=errors, color=OKABE_ITO[4], ecolor="#222222", capsize=2, height=0.6)
     tips = {}
     for i, bar in enumerate(bars):
         gid = f"{name}-{i}"
