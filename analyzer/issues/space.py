@@ -181,7 +181,9 @@ class IssueSpace:
     def grouped(self, rows: np.ndarray) -> np.ndarray:
         """The remembered grouping vectors of ``rows`` (computed afresh, for all of them, when one is missing)."""
         if all(int(r) in self._grouped for r in rows):
-            return np.stack([self._grouped[int(r)] for r in rows]) if len(rows) else np.zeros((0, 0), dtype=np.float32)
+            vectors = [self._grouped[int(r)] for r in rows]
+            if len({v.shape for v in vectors}) <= 1:  # rows grouped in separate calls may have spaces of different widths
+                return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
         return self.grouping_matrix(rows)
 
     def similarities(self, rows: np.ndarray, fingerprints: sp.csr_matrix, centroids: Sequence[np.ndarray | None]) -> np.ndarray:
