@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from analyzer.errors import UsageError
 from analyzer.export import targets
-from analyzer.export.credentials import keyring_token, resolve_connection
+from analyzer.export.credentials import ENV, KEYRING_SERVICE, keyring_token, resolve_connection
 from analyzer.export.http import TrackerError, TrackerRejected
 from analyzer.export.ledger import Entry
 from analyzer.export.push import Tracker
@@ -83,7 +83,11 @@ def tracker_for(family: str, destination: str, settings: OnlineSettings | None =
     try:
         connection = resolve_connection(family, url=url, project=project, environ=environ, keyring_get=settings.keyring_get)
     except UsageError as error:
-        raise UsageError(f"--check-tickets: cannot read the statuses of the {family} tickets at {destination}: {error}") from None
+        reason = str(error)
+        if reason.startswith(("--token", "--user")):  # analyze has no --token or --user: name the variables and the keyring
+            names = " and ".join(ENV[family][key] for key in ("user", "token") if key in ENV[family])
+            reason = f"set {names} (the token may instead be stored with: keyring set {KEYRING_SERVICE} {family})"
+        raise UsageError(f"--check-tickets: cannot read the statuses of the {family} tickets at {destination}: {reason}") from None
     target = targets.get_target(READER_TARGET[family])
     assert target.connect is not None
     client = targets.ClientSettings(timeout=settings.timeout, retries=settings.retries)
