@@ -49,3 +49,15 @@ def test_followup_nothing_exported_leaves_empty_ticket_columns_and_no_table(tmp_
     write_outputs(result, tmp_path / "out")
     assert not (tmp_path / "out" / "tickets.csv").exists()
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["tickets"] is None
+
+
+def test_followup_readme_lists_the_tickets_columns() -> None:
+    import re
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    found = re.search(r"`tickets.csv` \| exported ticket[^|]*\| `([^`]*)`", readme)
+    assert found is not None and found.group(1).split(", ") == TICKET_COLUMNS
+    issues = re.search(r"`issues.csv` \| [^|]*\| `([^`]*)`", readme)
+    assert issues is not None and issues.group(1).split(", ") == S.ISSUE_OUTPUT
