@@ -34,10 +34,10 @@ Examples:
   analyze comments.csv --max-issues 10 --min-size 5 --store team.sqlite
   analyze comments.csv --nps answers.csv --nps-respondent-col client --min-mentions 20
   analyze issues list --store team.sqlite
-  analyze later.csv --store team.sqlite --check-tickets
-  analyze later.csv --store team.sqlite --ticket-status status.csv
   analyze issues rename LOG-JNS6 "Courier does not call ahead" --store team.sqlite
   analyze issues merge LOG-JNS6 LOG-UX22 --store team.sqlite
+  analyze later.csv --store team.sqlite --check-tickets
+  analyze later.csv --store team.sqlite --ticket-status status.csv
 """
 
 
