@@ -98,3 +98,22 @@ def test_followup_status_file_bad_is_a_usage_error_before_the_analysis(tmp_path)
     assert result.stderr.strip().splitlines() == [
         f"Error: --ticket-status: 1 bad row in {path}:", f"{path} line 2, column status: 'done' is not a status; accepted: open, closed"]
     assert "Traceback" not in result.output and not out.exists() and not (tmp_path / "analysis.sqlite").exists()
+
+
+def test_followup_check_tickets_without_credentials_is_a_usage_error_before_the_analysis(tmp_path, monkeypatch) -> None:
+    import keyring
+
+    from analyzer.export.ledger import Entry, Ledger
+
+    for name in ("ROUNDUP_USER", "ROUNDUP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(keyring, "get_password", lambda service, user: None)  # whatever this machine's keyring holds
+    store = tmp_path / "state.sqlite"
+    with Ledger(store) as ledger:
+        ledger.record(Entry("roundup", "http://127.0.0.1:9/tracker", "cfp-1", "A", "issue1"), "created")
+    out = tmp_path / "analysis"
+    result = runner.invoke(app, [str(SAMPLE), "--out", str(out), "--store", str(store), "--check-tickets"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("Error: --check-tickets: cannot read the statuses of the roundup tickets at http://127.0.0.1:9/tracker: "
+                                     "set ROUNDUP_USER and ROUNDUP_PASSWORD (the token may instead be stored with: keyring set feedback-analyzer roundup)")
+    assert not out.exists()
