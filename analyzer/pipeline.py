@@ -38,7 +38,8 @@ from analyzer.io.ingest import Ingested, Source, limits_for, read_comments
 from analyzer.io.sniff import check_source
 from analyzer.issues.describe import comment_issue_ids
 from analyzer.issues.discover import DiscoveryContext, discover, e5_embedder
-from analyzer.issues.store import RunRecord, Store
+from analyzer.issues.ids import OTHER
+from analyzer.issues.store import ACTIVE, RunRecord, Store
 from analyzer.nps.join import Answers, read_answers
 from analyzer.nps.report import NpsReport, nps_report, with_nps_impact
 from analyzer.report.folder import check_formats, ensure_writable, write_outputs
@@ -107,7 +108,9 @@ def analyze(
         S.check_stage(frame, table, "issues")
     report = None
     if answers is not None or comments[S.NPS_SCORE].notna().any():
-        report = nps_report(comments, issues, answers, config.nps, reporter=recorder)
+        # The "other" groups are drivers too: their mentions count (comments.csv lists named issues only).
+        with_other = comments.assign(**{S.ISSUE_IDS: comment_issue_ids(comments, segments, issues, statuses=(ACTIVE, OTHER))})
+        report = nps_report(with_other, issues, answers, config.nps, reporter=recorder)
         issues = with_nps_impact(issues, report.drivers)
         S.check_stage(issues, "issues", "nps")
     summary = RunSummary(

@@ -88,6 +88,7 @@ NPS_IMPACT = "nps_impact"
 NPS_IMPACT_LOW = "nps_impact_low"
 NPS_IMPACT_HIGH = "nps_impact_high"
 DETRACTOR_LIFT = "detractor_lift"
+NPS_VERDICT = "nps_verdict"
 FINGERPRINT = "fingerprint"
 
 # rejects -----------------------------------------------------------------
@@ -155,6 +156,7 @@ ISSUE_COLUMNS: tuple[Column, ...] = (
     Column(NPS_IMPACT_LOW, "float64", "nps", "Low end of the bootstrap 95% interval of nps_impact."),
     Column(NPS_IMPACT_HIGH, "float64", "nps", "High end of the bootstrap 95% interval of nps_impact."),
     Column(DETRACTOR_LIFT, "float64", "nps", "Share of detractors among respondents mentioning the issue divided by that share among the rest."),
+    Column(NPS_VERDICT, "string", "nps", "What the NPS figures support (see nps_drivers.csv verdict); 'not enough data' leaves the figures empty."),
 )
 
 REJECT_COLUMNS: tuple[Column, ...] = (

@@ -101,10 +101,10 @@ def test_nps_band_edges(value: float | None, code: str) -> None:
 
 
 def test_nps_band_texts_say_what_the_issue_says() -> None:
-    assert N.band(60) == "above 50: the brand is a favourite"
-    assert N.band(30) == "10 to 45: the brand is known but must become more customer-oriented"
-    assert N.band(5) == "below 10: customers do not value the company"
-    assert "between the bands" in N.band(48)
+    assert N.band(60) == "above 50: customers treat the brand as a favourite and recommend it"
+    assert N.band(30) == "10 to 45: customers know the brand, but it must become more customer-oriented"
+    assert N.band(5) == "below 10: customers do not value the company; much must change before they recommend it"
+    assert "close to favourite territory" in N.band(48)
 
 
 # -- respondents -----------------------------------------------------------------------
@@ -261,7 +261,8 @@ def test_nps_change_text_names_both_parts_and_the_short_ones() -> None:
     resp = _resp([0, 10, 10, 10, 0, 8, 10, 10], [{"late"}, set(), set(), {"rude"}, {"late"}, {"late"}, set(), set()],
                  date=pd.to_datetime(["2026-01-10"] * 4 + ["2026-02-10"] * 4))
     lines = N.change_text(N.change(resp, freq="month", min_mentions=1))
-    assert lines[0] == "NPS 50.0 in 2026-01 -> 25.0 in 2026-02 (-25.0)"
+    assert lines[0] == ("NPS 50.0 in 2026-01 (partial: data from 2026-01-10) -> 25.0 in 2026-02 (partial: data to 2026-02-10): "
+                        "-25.0 points, within the margin of error (±117.5), so not a clear change")
     assert lines[2] == ("late: costs 25.0 more NPS points than in 2026-01 "
                         "(43.8 lost because more people mention it; 18.8 won back because those who mention it score higher relative to the others)")
     # rude was mentioned by one promoter in January and by nobody in February: its absence lowers the NPS.
@@ -312,9 +313,15 @@ def test_nps_drivers_below_min_mentions_say_not_enough_data() -> None:
     assert row["verdict"] == "not enough data"
     assert row["note"] == "3 respondent(s) mention it; at least 4 needed"
     assert math.isnan(row["ci_low"]) and math.isnan(row["ci_high"]) and not row["significant"]
+    assert all(math.isnan(row[c]) for c in N.BLANK_WHEN_SHORT) and row["mentions"] == 3  # never a bare number
     assert N.top_drivers_text(N.drivers(resp, min_mentions=4, n_boot=100)) == [
-        "1 more issue(s) (late): not enough data to say what they cost (3 respondent(s) mention it; at least 4 needed)"
+        "No driver has enough mentions to say what it costs.",
+        "Not enough data to say what 1 more driver costs: late (3)",
     ]
+    report = N.nps_report(_comments([{"comment_id": f"c{i}", "respondent_id": None, "nps_score": s, "issue_ids": "late" if i < 3 else ""}
+                                     for i, s in enumerate([0, 3, 9, 10, 9, 8])]), settings=NpsSettings(n_boot=0, min_mentions=4))
+    assert N.top_drivers_text(report)[-1] == ("Not enough data to say what 1 more driver costs (each needs 4 respondents who mention it "
+                                              "and 4 who do not): late (3)")
 
 
 def test_nps_drivers_everyone_mentioning_leaves_nobody_to_compare() -> None:
@@ -355,13 +362,14 @@ def test_nps_drivers_issue_ids_missing_from_the_issue_table_are_kept() -> None:
     assert got.set_index("driver").loc["mystery", "title"] == "mystery"
 
 
-def test_nps_drivers_touchpoints_are_ranked_after_issues() -> None:
+def test_nps_drivers_issues_and_touchpoints_share_one_ranking_by_cost() -> None:
     comments, issues = nps_synth.make(800, {"ISSUE-A": 0.3}, seed=7)
     got = N.drivers(N.respondents(comments), issues, n_boot=0)
-    types = got["driver_type"].tolist()
-    assert types == sorted(types)  # issue < touchpoint
-    for _, part in got.groupby("driver_type"):
-        assert part["rank"].tolist() == list(range(1, len(part) + 1))
+    assert got["rank"].tolist() == list(range(1, len(got) + 1)) and set(got["driver_type"]) == {"issue", "touchpoint"}
+    enough = got[got["verdict"] != "not enough data"]
+    short = got[got["verdict"] == "not enough data"]
+    assert len(enough) and (short.empty or enough["rank"].max() < short["rank"].min())
+    assert enough["impact"].is_monotonic_increasing  # most costly first, whatever its type
     assert list(got.columns) == N.DRIVER_COLUMNS
 
 
@@ -446,10 +454,13 @@ def _driver_row(**changes: object) -> dict:
     ("changes", "expected"),
     [
         ({}, "Rude operator costs about 1.5 NPS points (95% CI -0.4 to 3.0); 12% of detractors mention it versus 10% of promoters; "
-             "not a significant driver of detractors"),
+             "not a significant driver of detractors, and its interval includes 0"),
         ({"verdict": "costs NPS but no own effect once other drivers are counted", "ci_high": -0.2},
          "Rude operator costs about 1.5 NPS points (95% CI 0.2-3.0); 12% of detractors mention it versus 10% of promoters; "
-         "it shows no effect of its own once overlapping issues are counted"),
+         "it shows no effect of its own once overlapping drivers are counted"),
+        ({"verdict": "more detractors once other drivers are counted, but its NPS cost is not clear", "significant": True},
+         "Rude operator costs about 1.5 NPS points (95% CI -0.4 to 3.0); 12% of detractors mention it versus 10% of promoters; "
+         "more of its mentioners are detractors once other drivers are counted, but its cost in points may be 0"),
         ({"impact": 2.0, "ci_low": 0.5, "ci_high": 3.5, "verdict": "linked to fewer detractors", "significant": True},
          "Rude operator goes with a higher NPS, about 2.0 points more (95% CI -3.5 to -0.5); 12% of detractors mention it versus 10% of promoters"),
         ({"driver_type": "touchpoint", "title": "logistics", "verdict": "driver of detractors", "ci_high": -0.5},
@@ -459,7 +470,9 @@ def _driver_row(**changes: object) -> dict:
     ],
 )
 def test_nps_top_drivers_text_honest_wording(changes: dict, expected: str) -> None:
-    assert N.top_drivers_text(pd.DataFrame([_driver_row(**changes)])) == [expected]
+    row = _driver_row(**changes)
+    assert N.words.driver_sentence(row) == expected
+    assert N.top_drivers_text(pd.DataFrame([row])) == ([expected] if row["impact"] < 0 else ["No driver with enough mentions lowers the NPS."])
 
 
 def test_nps_top_drivers_text_without_drivers() -> None:
@@ -475,3 +488,16 @@ def test_respondents_when_no_comment_mentions_any_issue() -> None:
                              "touchpoints": ["", ""], "issue_ids": ["", ""]})
     table = respondents(comments).table
     assert len(table) == 2 and all(not ids for ids in table["issue_ids"])
+
+
+def test_nps_partial_last_period_is_marked_and_compared_with_its_margin() -> None:
+    days = pd.date_range("2026-01-01", "2026-03-17", freq="D")
+    scores = [10 if i % 3 else 0 for i in range(len(days))]
+    resp = _resp(scores, [set()] * len(days), date=days)
+    table = N.periods(resp, "month")
+    assert table["partial"].tolist() == [False, False, True] and str(table["data_to"].iloc[-1].date()) == "2026-03-17"
+    moved = N.change(resp, freq="month")
+    assert moved.partial_a is None and moved.partial_b == "data to 2026-03-17"
+    assert moved.margin_95 == pytest.approx(math.hypot(moved.nps_a.margin_95, moved.nps_b.margin_95))
+    assert moved.to_dict()["clear"] is False and "so not a clear change" in N.change_text(moved)[0]
+    assert "2026-03 (partial: data to 2026-03-17)" in N.change_text(moved)[0]

@@ -1,8 +1,8 @@
 """The ``analyze`` command: a thin typer layer over the library, one module per command group.
 
 ``analyze FILE`` runs the analysis (it is the ``run`` command, picked when the
-first argument is not a command name); ``train``, ``evaluate``, ``export`` and
-``issues`` hang off the same app. Each command parses its options and calls
+first argument is not a command name); ``train``, ``evaluate``, ``export``,
+``report`` and ``issues`` hang off the same app. Each command parses its options and calls
 one library function (:mod:`analyzer.cli.run`, :mod:`analyzer.cli.train`,
 :mod:`analyzer.cli.export`, :mod:`analyzer.cli.issues`).
 
@@ -23,7 +23,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from analyzer import __version__
-from analyzer.cli import export, issues, run, train
+from analyzer.cli import export, issues, report, run, train
 from analyzer.cli.common import EXAMPLES, err_console
 
 # typer ships its own copy of click; its exception base is reached through a public typer exception.
@@ -90,6 +90,7 @@ app.command("run", epilog=EXAMPLES)(run.run_command)
 app.command("train", epilog=EXAMPLES)(train.train_command)
 app.command("evaluate", epilog=EXAMPLES)(train.evaluate_command)
 app.command("export", epilog=export.EPILOG)(export.export_command)
+app.command("report", epilog=report.EPILOG)(report.report_command)
 app.add_typer(issues.issues_app)
 
 if __name__ == "__main__":  # python -m analyzer.cli.app

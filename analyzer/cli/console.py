@@ -72,7 +72,7 @@ class RichReporter:
 
 
 def print_summary(console: Console, result: Result, written: list[Path]) -> None:
-    """Print rows read/analysed/rejected, languages, segments and the files written.
+    """One screen: what was read and analysed, the issues, the largest ones, NPS with its top drivers, and where the files are.
 
     Example:
         >>> import io, analyzer, pandas as pd
@@ -83,45 +83,32 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
     """
     summary = result.summary
     counts = summary.counts
-    table = Table(title=f"Analysis of {escape(summary.input.name)}", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row("rows read", f"{counts.rows_read:,}")
-    table.add_row("rows analyzed", f"{counts.rows_analyzed:,}")
-    rejected = f"{counts.rows_rejected:,}"
-    if summary.rejects_by_problem:
-        rejected += "  (" + ", ".join(f"{k} {v}" for k, v in summary.rejects_by_problem.items()) + ")"
-    table.add_row("rows rejected", rejected)
-    table.add_row("segments", f"{counts.segments:,}")
-    table.add_row("languages", ", ".join(f"{code} {n}" for code, n in summary.languages.items()) or "-")
-    table.add_row("model adapted", f"{summary.adaptation['path']}: {summary.adaptation['reason']}")
-    table.add_row("touchpoints", ", ".join(f"{tp} {n}" for tp, n in summary.touchpoints.items()) or "-")
-    table.add_row("comment sentiment", ", ".join(f"{s} {n}" for s, n in summary.sentiments.items()) or "-")
-    table.add_row("with NPS score", f"{counts.with_nps:,}")
-    if summary.dates:
-        table.add_row("dates", f"{summary.dates.first} .. {summary.dates.last}")
-    redacted = f"{counts.redactions:,}" + (f" (+{counts.redactions_in_rejects:,} in rejected rows)" if counts.redactions_in_rejects else "")
-    table.add_row("personal data redacted", redacted if summary.parameters["redact"] else "off (--no-redact)")
+    rejected = f"{counts.rows_rejected:,} rejected" + (" (" + ", ".join(f"{k} {v}" for k, v in summary.rejects_by_problem.items()) + ")"
+                                                       if summary.rejects_by_problem else "")
+    dates = f"; {summary.dates.first} .. {summary.dates.last}" if summary.dates else ""
+    lines = [f"[bold]{escape(summary.input.name)}[/bold]: {counts.rows_read:,} rows read, {counts.rows_analyzed:,} analysed, {escape(rejected)}; "
+             f"{counts.segments:,} segments{dates}",
+             "languages " + (", ".join(f"{code} {n}" for code, n in summary.languages.items()) or "-")
+             + f"; personal data redacted: {f'{counts.redactions:,}' if summary.parameters['redact'] else 'off'}"
+             + f"; model adapted: {escape(str(summary.adaptation['path']))}"]
     issues = summary.issues
-    table.add_row("issues", f"{issues.issues} issue(s) with {issues.sub_issues} sub-issue(s), {issues.praise_groups} praise group(s), "
-                            f"grouped by {issues.grouped_by}; "
-                            f"{issues.coverage:.0%} of {issues.complaint_segments:,} complaint segments in a named issue, "
-                            f"{issues.other_share:.0%} other, {issues.filler_segments:,} filler segment(s) left out")
     vectors = issues.vectors or {}
-    if vectors:
-        table.add_row("issue vectors", f"{vectors.get('cached', 0):,} from the state file, {vectors.get('embedded', 0):,} embedded now"
-                                       + (f", {vectors['beyond_budget']:,} beyond --embed-budget (matched by words)" if vectors.get("beyond_budget") else ""))
-    console.print(table)
+    lines.append(f"{issues.issues} issue(s) ({issues.sub_issues} parts) and {issues.praise_groups} praise group(s), by {issues.grouped_by}; "
+                 f"{issues.coverage:.0%} of {issues.complaint_segments:,} complaint segments named, {issues.other_share:.0%} other"
+                 + (f"; vectors {vectors.get('cached', 0):,} cached, {vectors.get('embedded', 0):,} embedded" if vectors else "")
+                 + (f", {vectors['beyond_budget']:,} beyond --embed-budget" if vectors.get("beyond_budget") else ""))
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
     print_top_issues(console, result.issues)
     if result.nps is not None:
         from analyzer.nps.report import summary_lines
 
-        for line in summary_lines(result.nps):
-            console.print(escape(line), highlight=False, style="bold" if line == "Why detractors?" else None)
+        for line in summary_lines(result.nps, n=3):
+            console.print(escape(line), highlight=False, style="bold" if line == "Why detractors?" else None, soft_wrap=True)
     if written:
         folder = written[0].parent
-        console.print(f"Wrote {len(written)} files to [bold]{escape(str(folder))}[/bold]: "
-                      + ", ".join(escape(p.name) for p in written), highlight=False)
+        page = folder / "report.html"
+        console.print(f"Wrote {len(written)} files to [bold]{escape(str(folder))}[/bold]; open [bold]{escape(str(page))}[/bold]", highlight=False)
 
 
 def print_tickets(console: Console, result: Result) -> None:
@@ -134,29 +121,41 @@ def print_tickets(console: Console, result: Result) -> None:
 
 
 def print_top_issues(console: Console, issues: Any, n: int = 5) -> None:
-    """Two short tables: the largest active complaint issues, and those with the highest negative share.
+    """The largest active complaint issues, one line each (their NPS impact, or "not enough data").
 
     Example:
         >>> import io, pandas as pd
         >>> out = io.StringIO()
         >>> print_top_issues(Console(file=out, width=120), pd.DataFrame({"issue_id": ["LOG-AAAA"], "kind": ["complaint"], "status": ["active"],
         ...     "touchpoint": ["logistics"], "title": ["Courier late"], "n_comments": [4], "share_negative": [0.75], "trend": ["new"], "languages": ["en"]}))
-        >>> "Courier late" in out.getvalue()
-        True
+        >>> "Courier late" in out.getvalue(), out.getvalue().count("Top issues")
+        (True, 1)
     """
     active = issues[(issues["kind"] == "complaint") & (issues["status"] == "active")]
     if active.empty:
         return
-    by_size = active.sort_values(["n_comments", "issue_id"], ascending=[False, True]).head(n)
-    by_negative = active.sort_values(["share_negative", "n_comments", "issue_id"], ascending=[False, False, True]).head(n)
-    for caption, rows in (("Top issues by size", by_size), ("Top issues by negative share", by_negative)):
-        table = Table(title=caption, title_justify="left")
-        for name in ("id", "issue", "touchpoint", "comments", "negative", "trend", "languages"):
-            table.add_column(name, justify="right" if name in ("comments", "negative") else "left")
-        for row in rows.itertuples():
-            table.add_row(row.issue_id, escape(str(row.title)), escape(str(row.touchpoint)), f"{row.n_comments:,}",
-                          f"{row.share_negative:.0%}", row.trend, str(row.languages))
-        console.print(table)
+    rows = active.sort_values(["n_comments", "issue_id"], ascending=[False, True]).head(n)
+    table = Table(title=f"Top issues ({len(rows)} largest of {len(active)})", title_justify="left", box=None, pad_edge=False)
+    widths = {"id": 8, "comments": 8, "negative": 8, "trend": 9, "NPS impact": 15}  # all but the title keep their width
+    widths["issue"] = max(16, min(44, console.width - sum(widths.values()) - 2 * len(widths) - 2))
+    for name in ("id", "issue", "comments", "negative", "trend", "NPS impact"):
+        table.add_column(name, justify="right" if name in ("comments", "negative") else "left", no_wrap=True, overflow="ellipsis",
+                         min_width=widths[name] if name != "issue" else None, max_width=widths[name] if name == "issue" else None)
+    for row in rows.to_dict("records"):
+        table.add_row(row["issue_id"], escape(str(row["title"])), f"{row['n_comments']:,}", f"{row['share_negative']:.0%}", row["trend"],
+                      _impact(row))
+    console.print(table)
+
+
+def _impact(row: dict[str, Any]) -> str:
+    """An issue's NPS impact for the terminal: the figure with its interval, "not enough data", or "-" without NPS."""
+    if row.get("nps_verdict") == "not enough data":
+        return "not enough data"
+    value = row.get("nps_impact")
+    if value is None or value != value:
+        return "-"
+    low, high = row.get("nps_impact_low"), row.get("nps_impact_high")
+    return f"{value:+.1f}" + ("" if low is None or low != low else f" ({low:+.1f} to {high:+.1f})")
 
 
 def print_labeled_rejects(reporter: RichReporter, data: LabeledSet, limit: int = 10) -> None:

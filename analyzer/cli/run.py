@@ -57,6 +57,7 @@ def run_command(
     adapt_seconds: Annotated[float, typer.Option("--adapt-seconds", help="The teacher stops labeling after this many seconds.")] = _ADAPT_DEFAULT["seconds"],
     check_tickets: Annotated[bool, typer.Option("--check-tickets", help="Read each exported ticket's status (open/closed, closed date) from its tracker, with the export's credentials (JIRA_TOKEN, ROUNDUP_PASSWORD, ..., keyring), and compare mentions before and after closing. Off: no tracker is contacted.")] = False,
     ticket_status: Annotated[Path | None, typer.Option("--ticket-status", help="CSV of key,status,closed_at (open|closed, YYYY-MM-DD) giving exported tickets' statuses offline; its rows win over --check-tickets.")] = None,
+    json_summary: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON (what summary.json holds) instead of the terminal summary.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -91,5 +92,9 @@ def run_command(
         source: Any = sys.stdin.buffer if file == "-" else file
         done = run_to_folder(source, config, RichReporter(Console(stderr=True, quiet=quiet), quiet=quiet), out_dir=out, formats=formats,
                              force=force, store_path=store, answers_path=nps, name="<stdin>" if file == "-" else file)
+    if json_summary:  # exactly the file's content, so a script reads the same thing either way
+        summary = next(path for path in done.written if path.name == "summary.json")
+        sys.stdout.write(summary.read_text(encoding="utf-8"))
+        return
     print_summary(console, done.result, done.written)
     print_tickets(console, done.result)

@@ -186,9 +186,12 @@ def issue_stats(seg: pd.DataFrame, issues: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def comment_issue_ids(comments: pd.DataFrame, segments: pd.DataFrame, issues: pd.DataFrame) -> pd.Series:
-    """Each comment's active named issues, ``;``-joined in order of first appearance ('' when none)."""
-    named = set(issues.loc[issues[S.ISSUE_STATUS] == ACTIVE, S.ISSUE_ID])
+def comment_issue_ids(comments: pd.DataFrame, segments: pd.DataFrame, issues: pd.DataFrame, statuses: tuple[str, ...] = (ACTIVE,)) -> pd.Series:
+    """Each comment's issues of the given statuses (active named ones by default), ``;``-joined in order of first appearance ('' when none).
+
+    ``statuses=(ACTIVE, OTHER)`` adds the "other" groups: the NPS drivers count their real mentions.
+    """
+    named = set(issues.loc[issues[S.ISSUE_STATUS].isin(statuses), S.ISSUE_ID])
     found: dict[str, list[str]] = {}
     for cid, issue_id in zip(segments[S.COMMENT_ID].astype(str), segments[S.ISSUE_ID], strict=True):
         if isinstance(issue_id, str) and issue_id in named:

@@ -11,6 +11,7 @@ The modules, each importing only those above it in this list:
 - :mod:`~analyzer.nps.model`: the logistic driver model and its Fisher's-test fallbacks.
 - :mod:`~analyzer.nps.drivers`: each driver's impact with its interval, and its verdict.
 - :mod:`~analyzer.nps.change`: the change between two periods, split per driver.
+- :mod:`~analyzer.nps.trends`: NPS per period among mentioners of each touchpoint and of the largest issues.
 - :mod:`~analyzer.nps.words`: the plain-language sentences.
 - :mod:`~analyzer.nps.report`: :func:`nps_report` running all of it, :class:`NpsReport`, the terminal lines.
 
@@ -19,7 +20,7 @@ This package re-exports the names callers use, so ``from analyzer import nps as 
 Example:
     >>> score = nps([10, 9, 8, 2])
     >>> score.nps, band(score.nps)
-    (25.0, '10 to 45: the brand is known but must become more customer-oriented')
+    (25.0, '10 to 45: customers know the brand, but it must become more customer-oriented')
 """
 
 from analyzer.nps.answers import ANSWER_OPTIONS, Answers, read_answers
@@ -40,7 +41,7 @@ from analyzer.nps.arithmetic import (
 )
 from analyzer.nps.breakdowns import BREAKDOWN_BY, breakdown, period_freq, periods
 from analyzer.nps.change import PeriodChange, change
-from analyzer.nps.drivers import CORRECTIONS, DRIVER_COLUMNS, ISSUE, NOT_ENOUGH, TOUCHPOINT, VERDICTS, adjust_pvalues, drivers
+from analyzer.nps.drivers import BLANK_WHEN_SHORT, CORRECTIONS, DRIVER_COLUMNS, ISSUE, NOT_ENOUGH, TOUCHPOINT, VERDICTS, adjust_pvalues, drivers
 from analyzer.nps.join import Coverage, Joined, join
 from analyzer.nps.model import ModelDiverged, logit_fit
 from analyzer.nps.report import NpsReport, nps_report, summary_lines, with_nps_impact
@@ -49,7 +50,7 @@ from analyzer.nps.tables import CONFLICT_COLUMNS, REJECTS_COLUMNS
 from analyzer.nps.words import change_text, top_drivers_text
 
 __all__ = [
-    "ANSWER_OPTIONS", "BANDS", "BREAKDOWN_BY", "CONFLICT", "CONFLICT_COLUMNS", "CORRECTIONS", "DETRACTOR", "DETRACTOR_MAX",
+    "ANSWER_OPTIONS", "BANDS", "BLANK_WHEN_SHORT", "BREAKDOWN_BY", "CONFLICT", "CONFLICT_COLUMNS", "CORRECTIONS", "DETRACTOR", "DETRACTOR_MAX",
     "DRIVER_COLUMNS", "FROM_COMMENT", "ISSUE", "NOT_ENOUGH", "N_COMMENTS", "PASSIVE", "PROMOTER", "PROMOTER_MIN", "REJECTS_COLUMNS",
     "SCORE_SOURCE", "TOUCHPOINT", "VERDICTS",
     "Answers", "Coverage", "Joined", "ModelDiverged", "NpsReport", "NpsValue", "PeriodChange", "Respondents",

@@ -38,10 +38,10 @@ DETRACTOR_MAX = 6
 ACCEPTED_SCORES = "accepted: whole numbers 0 to 10"
 
 BANDS: dict[str, str] = {
-    "favourite": "above 50: the brand is a favourite",
-    "between": "between 45 and 50: between the bands (10-45 known but must become more customer-oriented; above 50 a favourite)",
-    "known": "10 to 45: the brand is known but must become more customer-oriented",
-    "not_valued": "below 10: customers do not value the company",
+    "favourite": "above 50: customers treat the brand as a favourite and recommend it",
+    "between": "45 to 50: close to favourite territory (above 50); the brand is well known and liked",
+    "known": "10 to 45: customers know the brand, but it must become more customer-oriented",
+    "not_valued": "below 10: customers do not value the company; much must change before they recommend it",
     "none": "no NPS answers, so no score to read",
 }
 
@@ -212,8 +212,8 @@ def band(value: float | None) -> str:
 
     Example:
         >>> band(62.0)
-        'above 50: the brand is a favourite'
+        'above 50: customers treat the brand as a favourite and recommend it'
         >>> band(47.0)
-        'between 45 and 50: between the bands (10-45 known but must become more customer-oriented; above 50 a favourite)'
+        '45 to 50: close to favourite territory (above 50); the brand is well known and liked'
     """
     return BANDS[band_code(value)]

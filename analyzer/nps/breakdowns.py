@@ -121,6 +121,19 @@ def assign_periods(table: pd.DataFrame, freq: str) -> tuple[np.ndarray, pd.Perio
     return which, span
 
 
+def data_span(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day with a scored, dated answer (``NaT`` twice when there is none).
+
+    Example:
+        >>> data_span(pd.DataFrame({"nps_score": pd.array([3, None], dtype="Int64"), "date": pd.to_datetime(["2026-02-03", "2026-09-01"])}))
+        (Timestamp('2026-02-03 00:00:00'), Timestamp('2026-02-03 00:00:00'))
+    """
+    dates = table.loc[table[S.NPS_SCORE].notna(), S.DATE].dropna()
+    if dates.empty:
+        return pd.NaT, pd.NaT
+    return dates.min().normalize(), dates.max().normalize()
+
+
 def periods(resp: Respondents | pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
     """NPS per period over the respondents with a date, every period from the first to the last (empty ones with n 0).
 
@@ -131,23 +144,30 @@ def periods(resp: Respondents | pd.DataFrame, freq: str | None = None) -> pd.Dat
     Returns:
         ``period`` (``2026-05``, ``2026-W19``, ``2026-Q2``, ``2026-05-31``), ``start``, ``end``, ``freq``, ``n``,
         ``promoters``, ``passives``, ``detractors``, ``nps``, ``promoter_pct``, ``detractor_pct``; ``nps`` is NaN for empty periods.
+        ``partial`` is true for a first or last period the data covers only in part (answers from ``data_from`` to ``data_to``):
+        a month that ends on the 17th is not a month.
 
     Example:
         >>> t = pd.DataFrame({"nps_score": pd.array([10, 2, 9], dtype="Int64"), "date": pd.to_datetime(["2026-01-03", "2026-03-09", "2026-06-30"])})
         >>> periods(t)[["period", "n", "nps"]].values.tolist()
         [['2026-01', 1, 100.0], ['2026-02', 0, nan], ['2026-03', 1, -100.0], ['2026-04', 0, nan], ['2026-05', 0, nan], ['2026-06', 1, 100.0]]
+        >>> periods(t)["partial"].tolist()  # the data start on January 3rd and end on June 30th
+        [True, False, False, False, False, False]
     """
     table = table_of(resp)
     freq = period_freq(table, freq)
     which, span = assign_periods(table, freq)
     scores = float_scores(table[S.NPS_SCORE])
+    first, last = data_span(table)
     rows = []
     for period in span:
         v = count(scores[which == period.ordinal])
-        rows.append((period_label(period, freq), period.start_time.normalize(), period.end_time.normalize(), freq, v.n, v.promoters,
-                     v.passives, v.detractors, v.nps, v.promoter_pct, v.detractor_pct))
+        start, end = period.start_time.normalize(), period.end_time.normalize()
+        partial = bool(first > start or last < end)
+        rows.append((period_label(period, freq), start, end, freq, v.n, v.promoters, v.passives, v.detractors, v.nps, v.promoter_pct,
+                     v.detractor_pct, partial, max(start, first), min(end, last)))
     frame = pd.DataFrame(rows, columns=["period", "start", "end", "freq", "n", "promoters", "passives", "detractors", "nps", "promoter_pct",
-                                        "detractor_pct"])
+                                        "detractor_pct", "partial", "data_from", "data_to"])
     for column in ("nps", "promoter_pct", "detractor_pct"):
         frame[column] = frame[column].astype("float64")
     return frame

@@ -19,7 +19,7 @@ import pandas as pd
 from analyzer import schema as S
 from analyzer.errors import UsageError
 from analyzer.nps.arithmetic import NpsValue, count, float_scores, is_detractor, is_promoter
-from analyzer.nps.breakdowns import assign_periods, period_freq, period_label
+from analyzer.nps.breakdowns import assign_periods, data_span, period_freq, period_label
 from analyzer.nps.drivers import driver_matrix
 from analyzer.nps.respondents import Respondents, table_of
 from analyzer.nps.tables import records
@@ -56,6 +56,8 @@ class PeriodChange:
     nps_a: NpsValue
     nps_b: NpsValue
     by_driver: pd.DataFrame
+    partial_a: str | None = None
+    partial_b: str | None = None
 
     @property
     def total(self) -> float | None:
@@ -64,10 +66,29 @@ class PeriodChange:
             return None
         return self.nps_b.nps - self.nps_a.nps
 
+    @property
+    def margin_95(self) -> float | None:
+        """Half-width of the 95% interval of :attr:`total` (independent periods: the two margins added in quadrature).
+
+        Example:
+            >>> c = PeriodChange("a", "b", "month", NpsValue(100, 50, 20, 30), NpsValue(100, 30, 20, 50), pd.DataFrame())
+            >>> round(c.total, 1), round(c.margin_95, 1), c.clear
+            (-40.0, 24.2, True)
+        """
+        if self.nps_a.margin_95 is None or self.nps_b.margin_95 is None:
+            return None
+        return float(np.hypot(self.nps_a.margin_95, self.nps_b.margin_95))
+
+    @property
+    def clear(self) -> bool:
+        """Whether the change is larger than its margin of error (a change inside it may be noise)."""
+        return self.total is not None and self.margin_95 is not None and abs(self.total) > self.margin_95
+
     def to_dict(self) -> dict[str, Any]:
-        """The change for ``nps.json``."""
+        """The change for ``nps.json``: the two scores, the change with its margin of error, partial periods, per driver."""
         return {"a": self.a, "b": self.b, "freq": self.freq, "nps_a": self.nps_a.to_dict(), "nps_b": self.nps_b.to_dict(),
-                "total": self.total, "by_driver": records(self.by_driver)}
+                "total": self.total, "margin_95": self.margin_95, "clear": self.clear,
+                "partial_a": self.partial_a, "partial_b": self.partial_b, "by_driver": records(self.by_driver)}
 
 
 def change(
@@ -170,4 +191,16 @@ def change(
         }
     )
     order = frame["impact_change"].abs().fillna(-1).sort_values(ascending=False, kind="stable").index
-    return PeriodChange(a, b, freq, va, vb, frame.loc[order].reset_index(drop=True))
+    first, last = data_span(table)
+    partial = {label: _partial(labels[label], first, last) for label in (a, b)}
+    return PeriodChange(a, b, freq, va, vb, frame.loc[order].reset_index(drop=True), partial[a], partial[b])
+
+
+def _partial(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp) -> str | None:
+    """``from DAY`` / ``to DAY`` when the data cover only part of ``period``, else ``None``."""
+    start, end = period.start_time.normalize(), period.end_time.normalize()
+    if last < end:
+        return f"data to {last.date()}" if first <= start else f"data {first.date()} to {last.date()}"
+    if first > start:
+        return f"data from {first.date()}"
+    return None

@@ -5,7 +5,9 @@
   reads ``X = -impact``. 95% intervals are percentile bootstrap intervals over
   respondents (multinomial resampling, deterministic for a seed).
 - Drivers with fewer than ``min_mentions`` mentioning respondents (or fewer than
-  ``min_mentions`` not mentioning them) get the verdict :data:`NOT_ENOUGH` and no interval.
+  ``min_mentions`` not mentioning them) get the verdict :data:`NOT_ENOUGH` and keep only
+  their mentions: no impact, no interval, no test (:data:`BLANK_WHEN_SHORT`).
+- Issues and touchpoints share one ``rank``: enough data first, by what they cost.
 - Driver model (:mod:`analyzer.nps.model`): a logistic regression of detractor
   status on all issue indicators at once (a second one on touchpoint
   indicators); significance after Holm's correction over every tested driver
@@ -16,6 +18,9 @@ Example:
     >>> d = drivers(t, min_mentions=1, n_boot=0)  # NPS 25 overall, 66.7 without the one detractor who mentions "late"
     >>> d.loc[0, "driver"], int(d.loc[0, "mentions"]), round(float(d.loc[0, "impact"]), 1)
     ('late', 1, -41.7)
+    >>> short = drivers(t, min_mentions=2, n_boot=0).loc[0]  # one mention is not enough
+    >>> int(short["mentions"]), bool(pd.isna(short["impact"])), short["verdict"]
+    (1, True, 'not enough data')
 """
 
 from __future__ import annotations
@@ -41,12 +46,26 @@ CORRECTIONS = ("holm", "fdr_bh", "bonferroni")
 # Verdicts, from the strongest reading to none.
 DRIVES_DETRACTORS = "driver of detractors"
 FEWER_DETRACTORS = "linked to fewer detractors"
+MORE_DETRACTORS_COST_UNCLEAR = "more detractors once other drivers are counted, but its NPS cost is not clear"
+FEWER_DETRACTORS_GAIN_UNCLEAR = "fewer detractors once other drivers are counted, but its NPS gain is not clear"
 NO_OWN_EFFECT = "costs NPS but no own effect once other drivers are counted"
+NO_OWN_GAIN = "goes with a higher NPS but no own effect once other drivers are counted"
 NO_CLEAR_EFFECT = "no clear effect"
 NOT_ESTIMABLE = "not estimable"
 NOT_ENOUGH = "not enough data"
-VERDICTS = (DRIVES_DETRACTORS, FEWER_DETRACTORS, NO_OWN_EFFECT, NO_CLEAR_EFFECT, NOT_ESTIMABLE, NOT_ENOUGH)
-"""Every value of the driver table's ``verdict`` column."""
+VERDICTS = (DRIVES_DETRACTORS, FEWER_DETRACTORS, MORE_DETRACTORS_COST_UNCLEAR, FEWER_DETRACTORS_GAIN_UNCLEAR, NO_OWN_EFFECT, NO_OWN_GAIN,
+            NO_CLEAR_EFFECT, NOT_ESTIMABLE, NOT_ENOUGH)
+"""Every value of the driver table's ``verdict`` column.
+
+The verdict reads two figures together, and names only what both support: the driver model (is the driver
+significant once the others are counted, and in which direction) and the leave-out impact's 95% interval
+(does it exclude 0). "Driver of detractors" needs a significant positive coefficient *and* an interval wholly
+below 0; a significant coefficient with an interval that includes 0 is "more detractors ..., but its NPS cost
+is not clear"; an interval below 0 without a significant coefficient is "costs NPS but no own effect".
+"""
+BLANK_WHEN_SHORT = ("nps_with", "nps_without", "impact", "ci_low", "ci_high", "detractors_mentioning", "promoters_mentioning",
+                    "detractor_share_with", "detractor_share_without", "detractor_lift", "coef", "p_value", "p_adjusted")
+"""Figures a driver below ``min_mentions`` does not get: its row says "not enough data" and keeps only its mentions."""
 
 DRIVER_COLUMNS = [
     "rank", "driver", "driver_type", "title", "touchpoint", "mentions", "nps_with", "nps_without", "impact", "ci_low", "ci_high",
@@ -222,12 +241,8 @@ def drivers(
             verdict.append(NOT_ENOUGH)
         elif not tested[j]:
             verdict.append(NOT_ESTIMABLE)
-        elif significant[j]:
-            verdict.append(DRIVES_DETRACTORS if direction[j] > 0 else FEWER_DETRACTORS)
-        elif ci_high[j] < 0:
-            verdict.append(NO_OWN_EFFECT)
         else:
-            verdict.append(NO_CLEAR_EFFECT)
+            verdict.append(_verdict(bool(significant[j]), direction[j], ci_low[j], ci_high[j]))
     frame = pd.DataFrame(
         {
             "driver": found.names, "driver_type": found.types, "title": found.titles, "touchpoint": found.touchpoints,
@@ -240,14 +255,34 @@ def drivers(
     for column in ("nps_with", "nps_without", "impact", "detractors_mentioning", "promoters_mentioning", "detractor_share_with",
                    "detractor_share_without", "detractor_lift"):
         frame[column] = frame[column].astype("float64")
-    frame["_harmful"] = significant & (direction > 0)
+    short = ~enough
+    frame.loc[short, list(BLANK_WHEN_SHORT)] = np.nan
+    # One ranking over issues and touchpoints: drivers with enough data by what they cost, then the others by mentions.
+    frame["_enough"] = enough
     frame["_cost"] = (-frame["impact"]).fillna(-np.inf)
-    frame["_type"] = (frame["driver_type"] == TOUCHPOINT).astype(int)
-    frame = frame.sort_values(["_type", "_harmful", "_cost", "driver"], ascending=[True, False, False, True], kind="stable")
-    frame["_enough"] = enough[frame.index]
-    frame = frame.sort_values(["_type", "_enough"], ascending=[True, False], kind="stable")
-    frame.insert(0, "rank", frame.groupby("_type").cumcount().to_numpy() + 1)
+    frame = frame.sort_values(["_enough", "_cost", "mentions", "driver"], ascending=[False, False, False, True], kind="stable")
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame[DRIVER_COLUMNS].reset_index(drop=True)
+
+
+def _verdict(significant: bool, direction: float, low: float, high: float) -> str:
+    """The one reading the model's test and the impact interval both support (see :data:`VERDICTS`).
+
+    Example:
+        >>> _verdict(True, 1.0, -3.1, 2.6), _verdict(True, 1.0, -9.4, -5.6), _verdict(False, 1.0, -9.4, -5.6)
+        ('more detractors once other drivers are counted, but its NPS cost is not clear', 'driver of detractors', \
+'costs NPS but no own effect once other drivers are counted')
+    """
+    costs, gains = high < 0, low > 0  # NaN intervals (no bootstrap) compare False: nothing is claimed from them
+    if significant and direction > 0:
+        return DRIVES_DETRACTORS if costs else MORE_DETRACTORS_COST_UNCLEAR
+    if significant:
+        return FEWER_DETRACTORS if gains else FEWER_DETRACTORS_GAIN_UNCLEAR
+    if costs:
+        return NO_OWN_EFFECT
+    if gains:
+        return NO_OWN_GAIN
+    return NO_CLEAR_EFFECT
 
 
 def adjust_pvalues(p_values: np.ndarray, method: str = "holm") -> np.ndarray:

@@ -13,7 +13,7 @@ Example:
     ... })
     >>> report = nps_report(comments, settings=NpsSettings(n_boot=0))
     >>> report.overall, report.band
-    (NpsValue(n=3, promoters=1, passives=1, detractors=1), 'below 10: customers do not value the company')
+    (NpsValue(n=3, promoters=1, passives=1, detractors=1), 'below 10: customers do not value the company; much must change before they recommend it')
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from analyzer.nps.drivers import ISSUE, drivers
 from analyzer.nps.join import Coverage, Joined
 from analyzer.nps.respondents import CONFLICT, FROM_COMMENT, Respondents, respondents
 from analyzer.nps.tables import records, rejects_table
+from analyzer.nps.trends import trends
 from analyzer.nps.words import change_text, top_drivers_text
 from analyzer.reporter import NullReporter, Reporter
 
@@ -53,6 +54,7 @@ class NpsReport:
         change: the last two periods with answers compared (:func:`analyzer.nps.change.change`), ``None`` with fewer than two.
         parameters: the settings used (``min_mentions``, ``n_boot``, ``seed``, ``alpha``, ``correction``, ``include_praise``)
             and the period length ``freq``.
+        trends: NPS per period among mentioners of each touchpoint and of the largest issues (:func:`analyzer.nps.trends.trends`).
     """
 
     overall: NpsValue
@@ -63,6 +65,7 @@ class NpsReport:
     drivers: pd.DataFrame
     change: PeriodChange | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    trends: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def band(self) -> str:
@@ -95,8 +98,10 @@ class NpsReport:
             },
             "periods": {"freq": self.freq, "undated": undated, "rows": records(self.periods.drop(columns=["freq"], errors="ignore"))},
             "change": self.change.to_dict() if self.change else None,
+            "change_text": change_text(self.change) if self.change else [],
             "breakdowns": {by: records(frame) for by, frame in self.breakdowns.items()},
             "top_drivers": top_drivers_text(self),
+            "trends": records(self.trends),
             "coverage": self.coverage.to_dict() if self.coverage else None,
             "parameters": self.parameters,
         }
@@ -154,7 +159,8 @@ def nps_report(
         reporter.warn("no respondent has an NPS score; the NPS outputs are empty")
     parameters = {"min_mentions": settings.min_mentions, "n_boot": settings.n_boot, "seed": settings.seed, "alpha": settings.alpha,
                   "correction": settings.correction, "include_praise": settings.include_praise, "freq": chosen}
-    return NpsReport(overall, resp, per_period, chosen, breakdowns, found, moved, parameters)
+    followed = trends(resp, issues, freq=chosen, min_n=settings.min_mentions)
+    return NpsReport(overall, resp, per_period, chosen, breakdowns, found, moved, parameters, followed)
 
 
 def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
@@ -162,8 +168,8 @@ def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
 
     Example:
         >>> t = pd.DataFrame({"comment_id": ["1", "2", "3"], "respondent_id": [None] * 3, "nps_score": pd.array([9, 8, 3], dtype="Int64")})
-        >>> summary_lines(nps_report(t, settings=NpsSettings(n_boot=0)))[0]
-        'NPS 0.0 (3 respondents: 1 promoters 33%, 1 passives 33%, 1 detractors 33%) - below 10: customers do not value the company'
+        >>> summary_lines(nps_report(t, settings=NpsSettings(n_boot=0)))[0].split(" - ")[0]
+        'NPS 0.0 (3 respondents: 1 promoters 33%, 1 passives 33%, 1 detractors 33%)'
     """
     v = report.overall
     if v.n == 0:
@@ -184,16 +190,21 @@ def summary_lines(report: NpsReport, n: int = 5) -> list[str]:
 
 
 def with_nps_impact(issues: pd.DataFrame, driver_table: pd.DataFrame) -> pd.DataFrame:
-    """The issues table with ``nps_impact``, its interval and ``detractor_lift`` from the driver table (empty when not known).
+    """The issues table with ``nps_impact``, its interval, ``detractor_lift`` and ``nps_verdict`` from the driver table (empty when not known).
 
     Example:
         >>> i = pd.DataFrame({"issue_id": ["A", "B"]})
         >>> d = pd.DataFrame({"driver": ["A"], "driver_type": ["issue"], "impact": [-6.2], "ci_low": [-9.0], "ci_high": [-3.1], "detractor_lift": [2.5]})
         >>> with_nps_impact(i, d)[["issue_id", "nps_impact", "detractor_lift"]].values.tolist()
         [['A', -6.2, 2.5], ['B', nan, nan]]
+        >>> d["verdict"] = ["driver of detractors"]
+        >>> with_nps_impact(i, d)["nps_verdict"].tolist()
+        ['driver of detractors', <NA>]
     """
     found = driver_table[driver_table["driver_type"] == ISSUE].set_index("driver")
     out = issues.copy()
     for column, source in ((S.NPS_IMPACT, "impact"), (S.NPS_IMPACT_LOW, "ci_low"), (S.NPS_IMPACT_HIGH, "ci_high"), (S.DETRACTOR_LIFT, "detractor_lift")):
         out[column] = out[S.ISSUE_ID].map(found[source]).astype("float64")
+    verdicts = found["verdict"] if "verdict" in found.columns else pd.Series(dtype="string")
+    out[S.NPS_VERDICT] = out[S.ISSUE_ID].map(verdicts).astype("string")
     return out

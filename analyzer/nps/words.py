@@ -17,7 +17,17 @@ from typing import Any, Protocol
 import pandas as pd
 
 from analyzer.nps.change import PeriodChange
-from analyzer.nps.drivers import ISSUE, NO_CLEAR_EFFECT, NO_OWN_EFFECT, NOT_ENOUGH, NOT_ESTIMABLE, TOUCHPOINT
+from analyzer.nps.drivers import (
+    FEWER_DETRACTORS_GAIN_UNCLEAR,
+    ISSUE,
+    MORE_DETRACTORS_COST_UNCLEAR,
+    NO_CLEAR_EFFECT,
+    NO_OWN_EFFECT,
+    NO_OWN_GAIN,
+    NOT_ENOUGH,
+    NOT_ESTIMABLE,
+    TOUCHPOINT,
+)
 
 
 class HasDrivers(Protocol):
@@ -27,7 +37,10 @@ class HasDrivers(Protocol):
 
 
 def top_drivers_text(report: HasDrivers | pd.DataFrame, n: int = 5) -> list[str]:
-    """The "Why detractors?" sentences: the top ``n`` issue drivers with enough data, then touchpoints to fill up to ``n``.
+    """The "Why detractors?" sentences: the ``n`` costliest drivers with enough data, issues and touchpoints together.
+
+    Drivers are read in the table's ``rank`` (what they cost, see :func:`analyzer.nps.drivers.drivers`); only those
+    that lower the NPS are named. A last line names the drivers with too few mentions, each with its count.
 
     Example:
         >>> d = pd.DataFrame([{"rank": 1, "driver": "I1", "driver_type": "issue", "title": "late delivery", "mentions": 120,
@@ -39,27 +52,48 @@ def top_drivers_text(report: HasDrivers | pd.DataFrame, n: int = 5) -> list[str]
     frame = report if isinstance(report, pd.DataFrame) else report.drivers
     if frame.empty:
         return ["No issue or touchpoint was mentioned by respondents with a score, so no driver can be named."]
-    kind = ISSUE if (frame["driver_type"] == ISSUE).any() else TOUCHPOINT
-    rows = frame[frame["driver_type"] == kind].sort_values("rank", kind="stable")
-    ready = pd.concat([part[part["verdict"] != NOT_ENOUGH].sort_values("rank", kind="stable")
-                       for part in (rows, frame[(frame["driver_type"] == TOUCHPOINT) & (kind == ISSUE)])])
-    lines = [_driver_sentence(row) for row in ready.head(n).to_dict("records")]
-    short = rows[rows["verdict"] == NOT_ENOUGH]
-    if len(short):
-        names = ", ".join(_title(r, capital=False) for r in short.head(3).to_dict("records")) + (", ..." if len(short) > 3 else "")
-        what = "issue(s)" if kind == ISSUE else "touchpoint(s)"
-        lines.append(f"{len(short)} more {what} ({names}): not enough data to say what they cost ({short.iloc[0]['note']})")
+    frame = frame.sort_values("rank", kind="stable")
+    ready = frame[(frame["verdict"] != NOT_ENOUGH) & (frame["impact"] < 0)]
+    lines = [driver_sentence(row) for row in ready.head(n).to_dict("records")]
     if not lines:
-        lines = ["No driver has enough mentions to say what it costs."]
+        tested = int((frame["verdict"] != NOT_ENOUGH).sum())
+        lines = ["No driver with enough mentions lowers the NPS." if tested else "No driver has enough mentions to say what it costs."]
+    short = frame[frame["verdict"] == NOT_ENOUGH].sort_values(["mentions", "driver"], ascending=[False, True], kind="stable")
+    if len(short):
+        lines.append(not_enough_text(short, int(_needed(report))))
     return lines
 
 
-def _title(row: dict[str, Any], capital: bool = True) -> str:
-    title = str(row["title"]) + (" (touchpoint)" if row["driver_type"] == TOUCHPOINT else "")
+def not_enough_text(short: pd.DataFrame, needed: int, n: int = 3) -> str:
+    """One sentence naming the drivers with too few mentions, each with its count of mentioning respondents.
+
+    Example:
+        >>> short = pd.DataFrame({"driver_type": ["issue", "touchpoint"], "title": ["late", "price"], "mentions": [14, 9]})
+        >>> not_enough_text(short, 30)
+        'Not enough data to say what 2 more drivers cost (each needs 30 respondents who mention it and 30 who do not): late (14), price (touchpoint, 9)'
+    """
+    rows = short.to_dict("records")
+    named = ", ".join(f"{_title(r, capital=False, count=int(r['mentions']))}" for r in rows[:n])
+    rest = f", and {len(rows) - n} more" if len(rows) > n else ""
+    what = "1 more driver costs" if len(rows) == 1 else f"{len(rows)} more drivers cost"
+    needed_text = f" (each needs {needed} respondents who mention it and {needed} who do not)" if needed else ""
+    return f"Not enough data to say what {what}{needed_text}: {named}{rest}"
+
+
+def _needed(report: HasDrivers | pd.DataFrame) -> int:
+    parameters = getattr(report, "parameters", None) or {}
+    return int(parameters.get("min_mentions", 0))
+
+
+def _title(row: dict[str, Any], capital: bool = True, count: int | None = None) -> str:
+    extra = ["touchpoint"] if row["driver_type"] == TOUCHPOINT else []
+    extra += [str(count)] if count is not None else []
+    title = str(row["title"]) + (f" ({', '.join(extra)})" if extra else "")
     return title[:1].upper() + title[1:] if capital else title
 
 
-def _driver_sentence(row: dict[str, Any]) -> str:
+def driver_sentence(row: dict[str, Any]) -> str:
+    """One driver in words: what it costs (or adds) in NPS points with its interval, who mentions it, and its verdict's reading."""
     cost, low, high = -row["impact"], -row["ci_high"], -row["ci_low"]
     if math.isnan(low) or math.isnan(high):
         interval = "no interval computed"
@@ -79,13 +113,19 @@ def _driver_sentence(row: dict[str, Any]) -> str:
     else:
         tail = f"{dm:.0%} of detractors mention it versus {pm:.0%} of promoters"
     sentence = f"{head}; {tail}"
-    if row["verdict"] == NO_OWN_EFFECT:
-        sentence += "; it shows no effect of its own once overlapping issues are counted"
-    elif row["verdict"] == NO_CLEAR_EFFECT:
-        sentence += "; not a significant driver of detractors"
-    elif row["verdict"] == NOT_ESTIMABLE:
-        sentence += "; the driver model could not estimate it"
-    return sentence
+    reading = _READINGS.get(row["verdict"])
+    return f"{sentence}; {reading}" if reading else sentence
+
+
+_READINGS = {
+    NO_OWN_EFFECT: "it shows no effect of its own once overlapping drivers are counted",
+    NO_OWN_GAIN: "it shows no effect of its own once overlapping drivers are counted",
+    NO_CLEAR_EFFECT: "not a significant driver of detractors, and its interval includes 0",
+    MORE_DETRACTORS_COST_UNCLEAR: "more of its mentioners are detractors once other drivers are counted, but its cost in points may be 0",
+    FEWER_DETRACTORS_GAIN_UNCLEAR: "fewer of its mentioners are detractors once other drivers are counted, but its effect in points may be 0",
+    NOT_ESTIMABLE: "the driver model could not estimate it",
+}
+"""What each verdict adds to a driver's sentence; the two firm verdicts add nothing (the figures say it)."""
 
 
 def change_text(moved: PeriodChange, n: int = 3) -> list[str]:
@@ -99,10 +139,7 @@ def change_text(moved: PeriodChange, n: int = 3) -> list[str]:
         >>> change_text(change(t, min_mentions=1))[2]
         'late: costs 66.7 more NPS points than in 2026-01 (66.7 lost because more people mention it; those who mention it score as before)'
     """
-    total = moved.total
-    head = f"NPS {moved.nps_a.nps:.1f} in {moved.a} -> {moved.nps_b.nps:.1f} in {moved.b} ({total:+.1f})" if total is not None \
-        else f"NPS change {moved.a} -> {moved.b}: not enough answers"
-    lines = [head]
+    lines = [change_head(moved)]
     drivers = moved.by_driver
     comparable = drivers["enough_data"] & drivers["impact_change"].abs().ge(0.05)
     # Issues when any can be compared, else touchpoints: the coarser reading beats none.
@@ -124,6 +161,26 @@ def change_text(moved: PeriodChange, n: int = 3) -> list[str]:
     if short:
         lines.append(f"{short} more driver(s) have too few mentions in one of the two periods to compare")
     return lines
+
+
+def change_head(moved: PeriodChange) -> str:
+    """The change between two periods in one line: both scores, partial periods marked, the change against its margin of error.
+
+    Example:
+        >>> from analyzer.nps.arithmetic import NpsValue
+        >>> c = PeriodChange("2026-09", "2026-10", "month", NpsValue(51, 11, 9, 31), NpsValue(49, 4, 8, 37), pd.DataFrame(), partial_b="data to 2026-10-17")
+        >>> change_head(c)
+        'NPS -39.2 in 2026-09 -> -67.3 in 2026-10 (partial: data to 2026-10-17): -28.1 points, within the margin of error (±28.4), so not a clear change'
+    """
+    name_a = f"{moved.a} (partial: {moved.partial_a})" if moved.partial_a else moved.a
+    name_b = f"{moved.b} (partial: {moved.partial_b})" if moved.partial_b else moved.b
+    total, margin = moved.total, moved.margin_95
+    if total is None or margin is None:
+        return f"NPS change {name_a} -> {name_b}: not enough answers"
+    head = f"NPS {moved.nps_a.nps:.1f} in {name_a} -> {moved.nps_b.nps:.1f} in {name_b}: {total:+.1f} points"
+    if moved.clear:
+        return f"{head}, beyond the margin of error (±{margin:.1f})"
+    return f"{head}, within the margin of error (±{margin:.1f}), so not a clear change"
 
 
 def _change_part(cost: float, word: str, rest: str, same: str, template: str = "{word} {rest}") -> str:

@@ -15,7 +15,8 @@ import pandas as pd
 from analyzer import schema as S
 from analyzer.errors import OutputError, OutputExists, UsageError
 from analyzer.io.atomic import recover, write_folder
-from analyzer.report.html import render_report
+from analyzer.report.html import write_report
+from analyzer.report.saved import load_run
 from analyzer.report.tables import WRITERS, issues_json, write_json, write_xlsx
 from analyzer.result import Result
 
@@ -108,7 +109,6 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
             writer(frame, folder / f"{name}{suffix}")
             names.append(f"{name}{suffix}")
     write_json(issues_json(tables["issues"]), folder / "issues.json")
-    (folder / "report.html").write_text(render_report(result), encoding="utf-8")
     names += ["issues.json", "report.html"]
     if result.nps is not None:
         write_json(result.nps.to_json(), folder / "nps.json")
@@ -116,4 +116,6 @@ def _write_all(result: Result, folder: Path, formats: list[str]) -> list[str]:
     names += ["summary.json", "run.log"]
     write_json({**result.summary.to_dict(), "outputs": names}, folder / "summary.json")
     (folder / "run.log").write_text("\n".join(result.log) + "\n", encoding="utf-8")
+    # The page is built from the files just written, exactly as `analyze report FOLDER` rebuilds it later.
+    write_report(load_run(folder), folder / "report.html")
     return names

@@ -1,128 +1,207 @@
-"""The self-contained HTML report: summary, NPS, touchpoint chart, issues over time with quotes, praise.
+"""The self-contained HTML report, built from a run's saved outputs (:mod:`analyzer.report.saved`).
 
-It shows the NPS per period and "Why detractors?", and each issue's comments per
-period (the periods its trend compares).
-
-One file with inline CSS and SVG, no scripts and nothing fetched from the
-network, so it can be mailed or opened offline. Every piece of user text goes
-through Jinja2's autoescaping: a comment containing ``<script>`` shows as text.
+One file with inline CSS and SVG charts (:mod:`analyzer.report.svg`), no
+scripts and nothing fetched, so it can be mailed, opened offline and printed.
+Every chart has its numbers in an expandable table beneath it
+(:mod:`analyzer.report.charts`), every issue expands to all its comments, and
+a driver below ``--min-mentions`` reads "not enough data", never a bare number.
+At phone width the tables become stacked cards and the charts scale. Every
+piece of user text goes through Jinja2's autoescaping: a comment containing
+``<script>`` shows as text.
 
 Example:
-    >>> import analyzer, pandas as pd
+    >>> import tempfile, analyzer, pandas as pd
+    >>> from analyzer.report.folder import write_outputs
     >>> texts = ["<script>alert(1)</script> The courier was late and rude", "The courier was late again", "courier late, <b>again</b>"]
-    >>> page = render_report(analyzer.analyze(pd.DataFrame({"text": texts})))
-    >>> "<script>" in page, "&lt;script&gt;" in page, "<b>" in page
-    (False, True, False)
+    >>> folder = Path(tempfile.mkdtemp()) / "out"
+    >>> _ = write_outputs(analyzer.analyze(pd.DataFrame({"text": texts})), folder)
+    >>> page = (folder / "report.html").read_text(encoding="utf-8")
+    >>> "<script>" in page, "&lt;script&gt;" in page, "<b>again</b>" in page, "&lt;b&gt;again&lt;/b&gt;" in page
+    (False, True, False, True)
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import math
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analyzer import schema as S
-from analyzer.nps.report import top_drivers_text
-from analyzer.periods import PANDAS_FREQ, period_length
-from analyzer.report.tables import issues_json
+from analyzer.report import charts as C
+from analyzer.report import svg
+from analyzer.report.saved import SavedRun
 
-if TYPE_CHECKING:
-    from analyzer.result import Result
-
-_BAR_WIDTH = 500
-_SENTIMENT_CSS = (("negative", "neg"), ("neutral", "neu"), ("positive", "pos"))
-_SPARK_WIDTH, _SPARK_HEIGHT = 120, 24
-_NPS_WIDTH, _NPS_HEIGHT, _NPS_LEFT = 560, 150, 40
+DRILL_MAX = 300
+"""Comments listed under one issue; beyond this the page says how many more segments.csv holds."""
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("analyzer.report", "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(loader=PackageLoader("analyzer.report", "templates"), autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["num"] = _num
+    env.filters["pct"] = lambda v: "-" if _missing(v) else f"{100 * float(v):.0f}%"
+    env.filters["table"] = _table
+    return env
 
 
-def _touchpoint_bars(result: Result) -> list[dict[str, Any]]:
-    segments = result.segments[result.segments[S.TOUCHPOINT].fillna("") != ""]
-    counts = segments.groupby([S.TOUCHPOINT, S.SENTIMENT]).size().unstack(fill_value=0)
-    totals = counts.sum(axis=1).sort_values(ascending=False)
-    scale = _BAR_WIDTH / max(1, int(totals.max())) if len(totals) else 1.0
-    bars = []
-    for row, (name, total) in enumerate(totals.items()):
-        x, parts = 0.0, []
-        for sentiment, css in _SENTIMENT_CSS:
-            n = int(counts.loc[name].get(sentiment, 0))
-            parts.append({"css": css, "x": round(x, 1), "width": round(n * scale, 1), "label": f"{sentiment}: {n}"})
-            x += n * scale
-        bars.append({"name": name, "row": row, "parts": parts, "total": int(total), "width": round(x, 1)})
-    return bars
+def _table(frame: pd.DataFrame, index: bool = True) -> dict[str, Any]:
+    """A frame as header and rows of text for the template: numbers rounded, shares as percentages, missing as "-"."""
+    frame = frame.reset_index() if index and frame.index.name is not None or (index and not isinstance(frame.index, pd.RangeIndex)) else frame
+    columns = [" ".join(str(part) for part in c if str(part)) if isinstance(c, tuple) else str(c) for c in frame.columns]
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for name, value in zip(columns, values, strict=True):
+            if _missing(value):
+                cells.append("-")
+            elif isinstance(value, float):
+                cells.append(f"{100 * value:.1f}%" if "share" in name else f"{value:,.1f}")
+            else:
+                cells.append(f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value))
+        rows.append(cells)
+    return {"columns": columns, "rows": rows}
 
 
-def _period_name(period: pd.Period) -> str:
-    return f"week of {period.start_time.date()}" if period.freqstr.startswith("W") else str(period)
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _issue_timelines(result: Result) -> dict[str, dict[str, Any]]:
-    """Comments per period of each issue (the periods its trend compares), as the bars of a small SVG; empty without dates.
+def _num(value: Any, digits: int = 1, sign: bool = False) -> str:
+    if _missing(value):
+        return "-"
+    return f"{float(value):+.{digits}f}" if sign else f"{float(value):,.{digits}f}"
 
-    Each issue's bars are scaled to its own busiest period, which the tooltip names with every count.
-    """
-    comments = result.comments[[S.DATE, S.ISSUE_IDS]].dropna(subset=[S.DATE])
-    if comments.empty:
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    return [] if frame is None or frame.empty else frame.to_dict("records")
+
+
+def _impact_text(row: dict[str, Any]) -> str:
+    """An issue's NPS impact as the page shows it: "not enough data", or the figure with its interval."""
+    verdict = row.get(S.NPS_VERDICT)
+    if verdict == "not enough data":
+        return "not enough data"
+    if _missing(row.get(S.NPS_IMPACT)):
+        return "-"
+    text = f"{row[S.NPS_IMPACT]:+.1f}"
+    if not _missing(row.get(S.NPS_IMPACT_LOW)):
+        text += f" ({row[S.NPS_IMPACT_LOW]:+.1f} to {row[S.NPS_IMPACT_HIGH]:+.1f})"
+    return text
+
+
+def _drill_down(run: SavedRun) -> dict[str, dict[str, Any]]:
+    """Per issue (and praise group): every member comment with its id, sentiment in the issue, score, part and text."""
+    seg = run.segments.dropna(subset=[S.ISSUE_ID])
+    if seg.empty:
         return {}
-    length = period_length(comments[S.DATE])
-    freq = PANDAS_FREQ[length]
-    periods = comments[S.DATE].dt.to_period(freq)
-    span = pd.period_range(periods.min(), periods.max(), freq=freq)
-    ids = comments[S.ISSUE_IDS].fillna("").str.split(";").explode()
-    ids = ids[ids != ""]
-    counts = pd.crosstab(ids.to_numpy(), periods.loc[ids.index].to_numpy()).reindex(columns=span, fill_value=0)
-    step = _SPARK_WIDTH / len(span)
-    timelines = {}
-    for issue_id, row in counts.iterrows():
-        top = max(1, int(row.max()))
-        bars = [{"x": round(i * step, 1), "width": round(max(step - 1, 1), 1), "height": round(_SPARK_HEIGHT * int(n) / top, 1),
-                 "label": f"{_period_name(period)}: {int(n)} comment(s)"} for i, (period, n) in enumerate(row.items())]
-        timelines[str(issue_id)] = {"bars": bars, "label": f"comments per {length}, "
-                                                          f"{_period_name(span[0])} to {_period_name(span[-1])}"}
-    return timelines
+    comments = run.comments.set_index(S.COMMENT_ID)
+    parts = dict(zip(run.issues[S.ISSUE_ID], run.issues[S.ISSUE_TITLE], strict=True)) if len(run.issues) else {}
+    firsts = seg.drop_duplicates([S.ISSUE_ID, S.COMMENT_ID])
+    out = {}
+    for issue_id, group in firsts.groupby(S.ISSUE_ID, sort=False):
+        rows = []
+        for seg_row in group.head(DRILL_MAX).to_dict("records"):
+            cid = seg_row[S.COMMENT_ID]
+            comment = comments.loc[cid] if cid in comments.index else None
+            score = comment[S.NPS_SCORE] if comment is not None and S.NPS_SCORE in comments.columns else None
+            part = seg_row.get(S.SUB_ISSUE_ID)
+            rows.append({"id": cid, "sentiment": seg_row.get(S.SENTIMENT) or "-", "score": "-" if _missing(score) else int(score),
+                         "part": parts.get(part, "") if isinstance(part, str) else "",
+                         "text": str(comment[S.TEXT]) if comment is not None else str(seg_row.get(S.TEXT, ""))})
+        out[str(issue_id)] = {"rows": rows, "more": max(0, len(group) - DRILL_MAX)}
+    return out
 
 
-def _nps_points(result: Result) -> list[dict[str, Any]]:
-    """NPS per period as the points of a line chart from -100 to 100; empty with fewer than two periods."""
-    if result.nps is None:
-        return []
-    table = result.nps.periods
-    table = table[table["n"] > 0] if len(table) else table
-    if len(table) < 2:
-        return []
-    step = (_NPS_WIDTH - _NPS_LEFT - 20) / (len(table) - 1)
-    middle = _NPS_HEIGHT / 2 - 10
-    return [{"x": round(_NPS_LEFT + i * step, 1), "y": round(middle - row["nps"] * (middle - 10) / 100, 1), "period": str(row["period"]),
-             "label": f"{row['period']}: NPS {row['nps']:.1f} ({int(row['n'])} answers)"}
-            for i, row in enumerate(table.to_dict("records"))]
+def _issue_rows(run: SavedRun) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    issues = _records(run.issues)
+    for row in issues:
+        row["impact_text"] = _impact_text(row)
+        row["touchpoint_list"] = ", ".join((str(row.get(S.TOUCHPOINTS) or row.get(S.TOUCHPOINT) or "")).split(";")[:3])
+        row["language_list"] = ", ".join(str(row.get(S.LANGUAGES) or "").split(";"))
+        row["quotes"] = [q for q in str(row.get(S.EXAMPLES) or "").split("\n") if q]
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for row in issues:
+        if row[S.ISSUE_STATUS] == "sub":
+            parts.setdefault(str(row[S.PARENT_ID]), []).append(row)
+    active = [r for r in issues if r[S.ISSUE_STATUS] == "active"]
+    by_size = sorted(active, key=lambda r: (-int(r[S.N_COMMENTS]), str(r[S.ISSUE_ID])))
+    others = [r for r in issues if r[S.ISSUE_STATUS] == "other"]
+    complaints = [r for r in by_size if r[S.ISSUE_KIND] == "complaint"] + [r for r in others if r[S.ISSUE_KIND] == "complaint"]
+    praise = [r for r in by_size if r[S.ISSUE_KIND] == "praise"] + [r for r in others if r[S.ISSUE_KIND] == "praise"]
+    return complaints, praise, parts
 
 
-def render_report(result: Result) -> str:
-    """The report of one run as an HTML string."""
-    issues = issues_json(result.issues.reindex(columns=S.ISSUE_OUTPUT)) if len(result.issues) else []
-    active = [i for i in issues if i[S.ISSUE_STATUS] == "active"]
-    parts: dict[str, list[dict]] = {}
-    for i in issues:
-        if i[S.ISSUE_STATUS] == "sub":
-            parts.setdefault(i[S.PARENT_ID], []).append(i)
-    nps = result.summary.nps
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        summary=result.summary,
-        counts=result.summary.counts,
-        nps=nps,
-        nps_lines=top_drivers_text(result.nps) if result.nps is not None else [],
-        touchpoint_bars=_touchpoint_bars(result),
-        nps_points=_nps_points(result),
-        nps_chart={"width": _NPS_WIDTH, "height": _NPS_HEIGHT, "left": _NPS_LEFT, "middle": _NPS_HEIGHT / 2 - 10},
-        timelines=_issue_timelines(result),
-        spark={"width": _SPARK_WIDTH, "height": _SPARK_HEIGHT},
-        issue_stats=result.summary.issues,
-        complaints=[i for i in active if i[S.ISSUE_KIND] == "complaint"],
-        praise=[i for i in active if i[S.ISSUE_KIND] == "praise"],
-        parts=parts,
-    )
+def _over_time(run: SavedRun, titles: dict[str, str]) -> list[dict[str, Any]]:
+    """The over-time charts: mentions per touchpoint and per top issue, and NPS among their mentioners when there are answers."""
+    freq = (run.nps or {}).get("periods", {}).get("freq")
+    partial = [r["period"] for r in (run.nps or {}).get("periods", {}).get("rows", []) if r.get("partial")]
+    top_ids = [str(i) for i in C.active_complaints(run.issues)[S.ISSUE_ID].head(6)] if len(run.issues) else []
+    out = []
+    for column, names, what in ((S.TOUCHPOINTS, None, "touchpoint"), (S.ISSUE_IDS, top_ids, "issue")):
+        table = C.mentions_over_time(run.comments, column, names, freq=freq)
+        if table.empty or len(table) < 2 or table.columns.empty:
+            continue
+        title = f"Comments per {freq or 'period'} mentioning each {what}" + (" (the six largest issues)" if what == "issue" else "")
+        out.append({"title": title, "svg": svg.line_chart(table, f"mentions-{what}", title, "comments", labels=titles, partial=partial),
+                    "table": table.rename(columns=lambda c: titles.get(c, c))})
+        trend = C.nps_trends(run.nps, what, titles)
+        if trend.empty or not trend["enough"].any():
+            continue
+        wide = trend.pivot_table(index="period", columns="driver", values="nps", aggfunc="first", dropna=False).reindex(columns=trend["driver"].unique())
+        counts = trend.pivot_table(index="period", columns="driver", values="n", aggfunc="first").reindex(index=wide.index, columns=wide.columns)
+        title = f"NPS per {freq} among respondents mentioning each {what}"
+        out.append({"title": title, "note": "Points with fewer respondents than --min-mentions are left out (the table shows them).",
+                    "svg": svg.line_chart(wide, f"nps-{what}", title, "NPS", labels=titles, counts=counts, ylim=(-100, 100), partial=partial),
+                    "table": pd.concat({"NPS": wide.round(1), "respondents": counts}, axis=1).rename(columns=lambda c: titles.get(c, c), level=1)})
+    return out
+
+
+def report_context(run: SavedRun) -> dict[str, Any]:
+    """Everything the template shows, computed from the saved outputs."""
+    summary, nps = run.summary, run.nps
+    complaints, praise, parts = _issue_rows(run)
+    titles = {str(r[S.ISSUE_ID]): str(r[S.ISSUE_TITLE]) for r in _records(run.issues)}
+    pareto = C.pareto(run.issues)
+    heat = C.touchpoint_sentiment(run.segments)
+    enough, short = C.driver_impacts(run.drivers)
+    periods = C.nps_periods(nps)
+    segments = C.nps_segments(nps)
+    languages = C.languages(summary)
+    ctx: dict[str, Any] = {
+        "summary": summary, "counts": summary.get("counts", {}), "issue_stats": summary.get("issues", {}), "nps": nps,
+        "overall": (nps or {}).get("overall"), "change": (nps or {}).get("change"), "top_drivers": (nps or {}).get("top_drivers", []),
+        "change_line": ((nps or {}).get("change_text") or [""])[0],
+        "complaints": complaints, "praise": praise, "parts": parts, "drill": _drill_down(run), "drill_max": DRILL_MAX,
+        "pareto": {"svg": svg.pareto_chart(pareto), "table": pareto} if len(pareto) else None,
+        "heatmap": {"svg": svg.heatmap_chart(heat), "table": heat} if len(heat) else None,
+        "drivers": {"svg": svg.forest_chart(enough) if len(enough) else None, "rows": _records(enough), "short": _records(short)},
+        "over_time": _over_time(run, titles),
+        "languages": {"svg": svg.bar_chart(languages["language"].tolist(), languages["share"].tolist(), "languages", "Comments per language",
+                                           "share of comments", percent=True), "table": languages} if len(languages) else None,
+        "quality": C.data_quality(summary, nps),
+        "tickets": _records(run.tickets),
+        "min_mentions": (nps or {}).get("parameters", {}).get("min_mentions"),
+    }
+    if int((periods["n"] > 0).sum()) >= 2:
+        table = periods.set_index("period")[["nps"]].rename(columns={"nps": "NPS"})
+        ctx["nps_chart"] = {"svg": svg.line_chart(table, "nps-periods", "NPS per period", "NPS", counts=periods.set_index("period")[["n"]],
+                                                  ylim=(-100, 100), partial=periods.loc[periods["partial"].astype(bool), "period"].tolist()),
+                            "rows": _records(periods)}
+    ctx["segments"] = [{"by": by, "rows": _records(frame),
+                        "svg": svg.bar_chart(frame["segment"].astype(str).tolist(), frame["nps"].tolist(), f"segment-{by}", f"NPS by {by}", "NPS",
+                                             errors=frame["margin_95"].tolist(), counts=frame["n"].astype(int).tolist())}
+                       for by, frame in segments.items() if len(frame)]
+    return ctx
+
+
+def render_report(run: SavedRun) -> str:
+    """The report page of a saved run as an HTML string."""
+    return _environment().get_template("report.html.j2").render(**report_context(run))
+
+
+def write_report(run: SavedRun, path: Path) -> Path:
+    """Write the page of ``run`` to ``path`` (UTF-8); returns the path."""
+    path.write_text(render_report(run), encoding="utf-8")
+    return path
