@@ -45,6 +45,22 @@ def test_cli_sample_run_writes_every_output(sample_run) -> None:
     assert "rows read" in result.output and "Wrote 11 files" in result.output
 
 
+def test_cli_sample_summary_fits_one_screen_with_one_issue_table(sample_run) -> None:
+    result, out = sample_run
+    summary_part = result.output[result.output.index("rows read") - 200:] if "rows read" in result.output else result.output
+    lines = [line for line in summary_part.splitlines() if line.strip()]
+    assert len(lines) <= 30, "\n".join(lines)
+    assert result.output.count("Top issues (") == 1 and "Why detractors?" in result.output
+    assert f"open {out / 'report.html'}" in result.output.replace("\n", "")
+
+
+def test_cli_json_prints_the_summary_file(tmp_path: Path) -> None:
+    out = tmp_path / "analysis"
+    result = runner.invoke(app, [str(SAMPLE), "--out", str(out), "--json", "--adapt", "off"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
 def test_cli_sample_outputs_follow_the_contract(sample_run) -> None:
     _, out = sample_run
     comments = pd.read_csv(out / "comments.csv", dtype=str)

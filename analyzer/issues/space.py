@@ -179,11 +179,13 @@ class IssueSpace:
         self._grouped.update(zip(rows.tolist(), Z.astype(np.float32), strict=True))
 
     def grouped(self, rows: np.ndarray) -> np.ndarray:
-        """The remembered grouping vectors of ``rows`` (computed afresh, for all of them, when one is missing)."""
+        """The remembered grouping vectors of ``rows`` (computed afresh, for all of them, when one is missing or they come from pools of other widths)."""
         if all(int(r) in self._grouped for r in rows):
-            vectors = [self._grouped[int(r)] for r in rows]
-            if len({v.shape for v in vectors}) <= 1:  # rows grouped in separate calls may have spaces of different widths
-                return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+            kept = [self._grouped[int(r)] for r in rows]
+            if not kept:
+                return np.zeros((0, 0), dtype=np.float32)
+            if len({v.shape for v in kept}) == 1:  # one issue can gather rows grouped in different pools (catalog matching)
+                return np.stack(kept)
         return self.grouping_matrix(rows)
 
     def similarities(self, rows: np.ndarray, fingerprints: sp.csr_matrix, centroids: Sequence[np.ndarray | None]) -> np.ndarray:
