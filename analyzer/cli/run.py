@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from analyzer.cli.common import Debug, Quiet, StorePath, reported, split_languages
-from analyzer.config import AdaptSettings, AnalysisConfig, AnswersColumns, ColumnChoice, NpsSettings
+from analyzer.config import AdaptSettings, AnalysisConfig, AnswersColumns, ColumnChoice, NpsSettings, TicketCheck
 
 # The run options' defaults are the library's (AnalysisConfig, NpsSettings), shown in --help.
 _DEFAULT = {f.name: f.default for f in dataclasses.fields(AnalysisConfig)}
@@ -55,6 +55,8 @@ def run_command(
     adapt: Annotated[str, typer.Option("--adapt", help="Fit the model to this file first: auto (the e5 teacher labels a small file, or a sample of a large one that the fast model then learns from), teacher (the teacher labels everything), off.")] = _ADAPT_DEFAULT["mode"],
     adapt_sample: Annotated[int, typer.Option("--adapt-sample", help="At most this many distinct segments are labeled by the teacher.")] = _ADAPT_DEFAULT["sample"],
     adapt_seconds: Annotated[float, typer.Option("--adapt-seconds", help="The teacher stops labeling after this many seconds.")] = _ADAPT_DEFAULT["seconds"],
+    check_tickets: Annotated[bool, typer.Option("--check-tickets", help="Read each exported ticket's status (open/closed, closed date) from its tracker, with the export's credentials (JIRA_TOKEN, ROUNDUP_PASSWORD, ..., keyring), and compare mentions before and after closing. Off: no tracker is contacted.")] = False,
+    ticket_status: Annotated[Path | None, typer.Option("--ticket-status", help="CSV of key,status,closed_at (open|closed, YYYY-MM-DD) giving exported tickets' statuses offline; its rows win over --check-tickets.")] = None,
     json_summary: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON (what summary.json holds) instead of the terminal summary.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
@@ -78,12 +80,13 @@ def run_command(
             nps=NpsSettings(min_mentions=min_mentions),
             answers=AnswersColumns(respondent=nps_respondent_col, score=nps_score_col, date=nps_date_col),
             adapt=AdaptSettings(mode=adapt, sample=adapt_sample, seconds=adapt_seconds),
+            tickets=TicketCheck(online=check_tickets, status_file=ticket_status),
         )
         from analyzer.io.sniff import check_source
 
         if file != "-":  # a missing, binary or too large file fails before the analysis libraries load
             check_source(file, max_bytes=config.max_input_bytes)
-        from analyzer.cli.console import RichReporter, print_summary
+        from analyzer.cli.console import RichReporter, print_summary, print_tickets
         from analyzer.pipeline import run_to_folder
 
         source: Any = sys.stdin.buffer if file == "-" else file
@@ -94,3 +97,4 @@ def run_command(
         sys.stdout.write(summary.read_text(encoding="utf-8"))
         return
     print_summary(console, done.result, done.written)
+    print_tickets(console, done.result)

@@ -25,7 +25,7 @@ from typing import Any
 from analyzer.errors import UsageError
 from analyzer.export.blocks import MARKER_RE, ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient
-from analyzer.export.push import Created, Found, Tracker
+from analyzer.export.push import CLOSED, OPEN, Created, Found, TicketState, Tracker, day_of
 from analyzer.export.render import render_markdown
 from analyzer.export.tickets import Ticket, slug_label
 
@@ -61,6 +61,23 @@ def github_payload(ticket: Ticket) -> dict[str, Any]:
         marker = body[body.rindex("<!--"):]
         body = body[: BODY_MAX - len(marker) - 3] + "…\n\n" + marker
     return {"title": ticket.title, "body": body, "labels": list(dict.fromkeys([*labels, STATIC_LABEL, priority_label(ticket)]))}
+
+
+def github_state(data: Mapping[str, Any]) -> TicketState:
+    """A ticket's state from ``GET /repos/{owner}/{repo}/issues/{number}``: ``state``, ``closed_at`` and ``state_reason``.
+
+    Example:
+        >>> github_state({"state": "closed", "closed_at": "2026-02-03T10:00:00Z", "state_reason": "completed"})
+        TicketState(status='closed', closed_at='2026-02-03', tracker_status='closed (completed)')
+        >>> github_state({"state": "open", "closed_at": None}).status
+        'open'
+    """
+    state = str(data.get("state") or "")
+    reason = data.get("state_reason")
+    shown = f"{state} ({reason})" if reason and state == "closed" else state
+    if state == "closed":
+        return TicketState(CLOSED, day_of(data.get("closed_at")), shown)
+    return TicketState(OPEN, None, shown)
 
 
 def check_repo(repo: str | None) -> str:
@@ -116,3 +133,8 @@ class GitHubTracker(Tracker):
         number = found.key.lstrip("#")
         self.client.send_json("POST", f"repos/{self.repo}/issues/{number}/comments",
                               {"body": render_markdown(update_blocks(ticket, previous, new_quotes))}, safe=False, what=f"comment on {found.key}")
+
+    def status(self, key: str) -> TicketState:
+        """Read the issue's state and closing time (see :func:`github_state`)."""
+        data = self.client.get_json(f"repos/{self.repo}/issues/{key.lstrip('#')}", what=f"status read of {key}")
+        return github_state(data)

@@ -21,7 +21,7 @@ from analyzer.errors import UsageError
 from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.github import priority_label
 from analyzer.export.http import HttpClient
-from analyzer.export.push import Created, Found, Tracker
+from analyzer.export.push import CLOSED, OPEN, Created, Found, TicketState, Tracker, day_of
 from analyzer.export.render import render_markdown
 from analyzer.export.tickets import Ticket
 
@@ -38,6 +38,21 @@ def gitlab_payload(ticket: Ticket) -> dict[str, Any]:
     labels = list(dict.fromkeys([*ticket.labels, priority_label(ticket)]))
     return {"title": ticket.title, "description": render_markdown(ticket_blocks(ticket)), "labels": ",".join(labels),
             "issue_type": "issue"}
+
+
+def gitlab_state(data: Mapping[str, Any]) -> TicketState:
+    """A ticket's state from ``GET /projects/:id/issues/:iid``: ``state`` (``opened``/``closed``) and ``closed_at``.
+
+    Example:
+        >>> gitlab_state({"state": "closed", "closed_at": "2026-02-03T10:00:00.000Z"})
+        TicketState(status='closed', closed_at='2026-02-03', tracker_status='closed')
+        >>> gitlab_state({"state": "opened"}).status
+        'open'
+    """
+    state = str(data.get("state") or "")
+    if state == "closed":
+        return TicketState(CLOSED, day_of(data.get("closed_at")), state)
+    return TicketState(OPEN, None, state)
 
 
 def check_project(project: str | None) -> str:
@@ -86,3 +101,7 @@ class GitLabTracker(Tracker):
         """Add a note with the new figures and quotes."""
         self.client.send_json("POST", f"{self.path}/issues/{found.key.lstrip('#')}/notes",
                               {"body": render_markdown(update_blocks(ticket, previous, new_quotes))}, safe=False, what=f"note on {found.key}")
+
+    def status(self, key: str) -> TicketState:
+        """Read the issue's state and closing time (see :func:`gitlab_state`)."""
+        return gitlab_state(self.client.get_json(f"{self.path}/issues/{key.lstrip('#')}", what=f"status read of {key}"))

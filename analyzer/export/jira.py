@@ -28,11 +28,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from analyzer.errors import UsageError
 from analyzer.export.blocks import Block, Facts, Heading, Marker, Paragraph, Quotes, ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient, body_message
-from analyzer.export.push import Created, Failed, Found, Tracker
+from analyzer.export.push import CLOSED, OPEN, Created, Failed, Found, TicketState, Tracker, day_of
 from analyzer.export.render import render_wiki
 from analyzer.export.tickets import Ticket
 
@@ -75,6 +76,27 @@ def adf_document(blocks: Sequence[Block]) -> dict[str, Any]:
         elif isinstance(block, Marker):
             continue  # Jira finds tickets by label; no hidden text needed
     return {"type": "doc", "version": 1, "content": content}
+
+
+def jira_state(data: Mapping[str, Any]) -> TicketState:
+    """A ticket's state from ``GET /rest/api/2/issue/{key}?fields=status,resolutiondate,statuscategorychangedate``.
+
+    Closed means the status is in Jira's ``done`` category (whatever the workflow calls it); the closed day is
+    ``resolutiondate``, else the day the status category last changed.
+
+    Example:
+        >>> jira_state({"fields": {"status": {"name": "Done", "statusCategory": {"key": "done"}},
+        ...                        "resolutiondate": "2026-02-03T10:00:00.000+0000"}})
+        TicketState(status='closed', closed_at='2026-02-03', tracker_status='Done')
+        >>> jira_state({"fields": {"status": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}}}}).status
+        'open'
+    """
+    fields = data.get("fields") or {}
+    status = fields.get("status") or {}
+    name = str(status.get("name") or "")
+    if (status.get("statusCategory") or {}).get("key") == "done":
+        return TicketState(CLOSED, day_of(fields.get("resolutiondate")) or day_of(fields.get("statuscategorychangedate")), name)
+    return TicketState(OPEN, None, name)
 
 
 def check_project(project: str | None, required: bool) -> str | None:
@@ -283,3 +305,9 @@ class JiraTracker(Tracker):
         blocks = update_blocks(ticket, previous, new_quotes)
         body = {"body": adf_document(blocks) if self.version == 3 else render_wiki(blocks)}
         self.client.send_json("POST", f"rest/api/{self.version}/issue/{found.key}/comment", body, safe=False, what=f"comment on {found.key}")
+
+    def status(self, key: str) -> TicketState:
+        """Read the issue's status category and resolution date (REST v2, which Cloud and Data Center both serve; see :func:`jira_state`)."""
+        data = self.client.get_json(f"rest/api/2/issue/{quote(key, safe='')}", params={"fields": "status,resolutiondate,statuscategorychangedate"},
+                                    what=f"status read of {key}")
+        return jira_state(data)

@@ -31,6 +31,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,40 @@ class Failed:
 
     ticket: Ticket
     message: str
+
+
+OPEN, CLOSED = "open", "closed"
+_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """A ticket's status as its tracker reports it (:meth:`Tracker.status`).
+
+    Attributes:
+        status: :data:`OPEN` or :data:`CLOSED` (the tracker's own status names are mapped to these two).
+        closed_at: the day it was closed (``YYYY-MM-DD``), when closed and the tracker says when.
+        tracker_status: the tracker's own name for the status (``resolved``, ``Done``, ``closed (not_planned)``).
+
+    Example:
+        >>> TicketState(CLOSED, day_of("2026-02-01T10:00:00.000+0000"), "Done")
+        TicketState(status='closed', closed_at='2026-02-01', tracker_status='Done')
+    """
+
+    status: str
+    closed_at: str | None = None
+    tracker_status: str = ""
+
+
+def day_of(value: object) -> str | None:
+    """The ``YYYY-MM-DD`` day at the start of a tracker's timestamp (ISO, or Roundup's ``2026-02-01.10:00:00``), else None.
+
+    Example:
+        >>> day_of("2026-02-01.10:00:00"), day_of("2026-02-01T10:00:00Z"), day_of(None)
+        ('2026-02-01', '2026-02-01', None)
+    """
+    match = _DAY.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
 
 
 class Tracker(ABC):
@@ -108,6 +143,15 @@ class Tracker(ABC):
     @abstractmethod
     def update(self, found: Found, ticket: Ticket, previous: Mapping[str, Any] | None, new_quotes: Sequence[str]) -> None:
         """Bring an existing ticket up to date: a comment with the new figures and the new quotes."""
+
+    def status(self, key: str) -> TicketState:
+        """Read one ticket's status (open or closed, and when it was closed) by the key the ledger holds.
+
+        Raises:
+            TrackerRejected: the tracker has no ticket under that key (404) or refused the read.
+            TrackerError: a fatal error (no connection, credentials refused, rate limit).
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot read ticket statuses")
 
 
 @dataclass

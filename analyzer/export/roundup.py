@@ -26,11 +26,32 @@ from urllib.parse import quote, urlsplit
 
 from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient, TrackerRejected
-from analyzer.export.push import Created, Found, Tracker
+from analyzer.export.push import CLOSED, OPEN, Created, Found, TicketState, Tracker, day_of
 from analyzer.export.render import render_plain
 from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket
 
 PAGE = 500
+CLOSED_STATUSES = frozenset({"resolved", "done-cbb"})  # the classic template's statuses of finished work
+
+
+def roundup_state(data: Mapping[str, Any]) -> TicketState:
+    """A ticket's state from ``GET rest/data/issue/N?@fields=status,activity&@verbose=2``.
+
+    Roundup's REST API gives no status history, so the closed day is the issue's last ``activity``: a message
+    added after closing moves it (``--ticket-status`` gives the exact day).
+
+    Example:
+        >>> roundup_state({"data": {"attributes": {"activity": "2026-02-03.10:00:00", "status": {"id": "8", "name": "resolved"}}}})
+        TicketState(status='closed', closed_at='2026-02-03', tracker_status='resolved')
+        >>> roundup_state({"data": {"attributes": {"activity": "2026-02-03.10:00:00", "status": {"id": "1", "name": "unread"}}}}).status
+        'open'
+    """
+    attributes = (data.get("data") or {}).get("attributes") or {}
+    status = attributes.get("status")
+    name = str(status.get("name") or status.get("id") or "") if isinstance(status, dict) else str(status or "")
+    if name in CLOSED_STATUSES:
+        return TicketState(CLOSED, day_of(attributes.get("activity")), name)
+    return TicketState(OPEN, None, name)
 
 
 def roundup_payload(ticket: Ticket) -> dict[str, Any]:
@@ -149,6 +170,13 @@ class RoundupTracker(Tracker):
             except TrackerRejected as error:
                 if error.status != 412 or attempt:
                     raise
+
+    def status(self, key: str) -> TicketState:
+        """Read the issue's status and last activity (see :func:`roundup_state`)."""
+        number = key.removeprefix("issue")
+        data = self.client.get_json(f"rest/data/issue/{quote(number, safe='')}", params={"@fields": "status,activity", "@verbose": 2},
+                                    what=f"status read of {key}")
+        return roundup_state(data)
 
     def list_issues(self) -> list[dict[str, Any]]:
         """Every issue with its title, priority, status and keyword names (to check an export)."""

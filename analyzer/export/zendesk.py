@@ -20,11 +20,29 @@ from typing import Any
 
 from analyzer.export.blocks import ticket_blocks, update_blocks
 from analyzer.export.http import HttpClient
-from analyzer.export.push import Created, Found, Tracker
+from analyzer.export.push import CLOSED, OPEN, Created, Found, TicketState, Tracker, day_of
 from analyzer.export.render import render_plain
 from analyzer.export.tickets import TRACKER_PRIORITIES, Ticket
 
 CREATE_MANY_SIZE = 100
+CLOSED_STATUSES = frozenset({"solved", "closed"})
+
+
+def zendesk_state(ticket: Mapping[str, Any], metric: Mapping[str, Any] | None = None) -> TicketState:
+    """A ticket's state from ``GET /api/v2/tickets/{id}.json`` (``ticket``) and, when solved, its ``ticket_metric``.
+
+    The solved day is the metric's ``solved_at``; without it, the ticket's ``updated_at``.
+
+    Example:
+        >>> zendesk_state({"status": "solved", "updated_at": "2026-02-09T10:00:00Z"}, {"solved_at": "2026-02-03T10:00:00Z"})
+        TicketState(status='closed', closed_at='2026-02-03', tracker_status='solved')
+        >>> zendesk_state({"status": "pending"}).status
+        'open'
+    """
+    status = str(ticket.get("status") or "")
+    if status in CLOSED_STATUSES:
+        return TicketState(CLOSED, day_of((metric or {}).get("solved_at")) or day_of(ticket.get("updated_at")), status)
+    return TicketState(OPEN, None, status)
 
 
 def zendesk_payload(ticket: Ticket) -> dict[str, Any]:
@@ -73,3 +91,11 @@ class ZendeskTracker(Tracker):
         """Add a private comment with the new figures and quotes."""
         body = {"ticket": {"comment": {"body": render_plain(update_blocks(ticket, previous, new_quotes)), "public": False}}}
         self.client.send_json("PUT", f"api/v2/tickets/{found.key}.json", body, safe=False, what=f"comment on ticket {found.key}")
+
+    def status(self, key: str) -> TicketState:
+        """Read the ticket's status and, when solved, the day it was solved (see :func:`zendesk_state`)."""
+        ticket = self.client.get_json(f"api/v2/tickets/{key}.json", what=f"status read of ticket {key}").get("ticket") or {}
+        metric = None
+        if str(ticket.get("status") or "") in CLOSED_STATUSES:
+            metric = self.client.get_json(f"api/v2/tickets/{key}/metrics.json", what=f"metrics read of ticket {key}").get("ticket_metric")
+        return zendesk_state(ticket, metric)

@@ -38,6 +38,8 @@ def output_tables(result: Result) -> dict[str, pd.DataFrame]:
     if result.nps is not None:
         tables["nps_drivers"] = result.nps.drivers
         tables["nps_rejects"] = result.nps.rejects()
+    if result.tickets is not None:
+        tables["tickets"] = result.tickets  # exported tickets followed up (analyzer.followup)
     return tables
 
 
