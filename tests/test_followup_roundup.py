@@ -135,6 +135,11 @@ def test_followup_roundup_ticket_closed_then_fewer_mentions(roundup: RoundupServ
                                   "verdicts": {FEWER: 1}, "checked_online": True, "status_file": None}
     assert "tickets.csv" in summary["outputs"]
     assert f"Exported tickets: 1 (0 open, 1 closed, 0 unknown): 1 {FEWER}" in done.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    check = page[page.index('<h2 id="check">'):page.index("</section>", page.index('<h2 id="check">'))]
+    assert f'<a href="{entry.ticket_url}">{entry.ticket_key}</a>' in check and f"closed {closed_day}" in check and FEWER in check
+    assert "→ not enough data</td>" in check  # the NPS cost after closing: too few respondents, no number
+    assert f"ticket {entry.ticket_key} closed {closed_day}" in check  # the comments per period, the closing period marked
 
     # 5. offline: a status file gives another closing day and wins; no tracker is asked (no credentials given)
     status = tmp_path / "status.csv"

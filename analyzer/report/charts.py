@@ -125,6 +125,16 @@ def mentions_over_time(comments: pd.DataFrame, column: str, names: list[str] | N
     return table
 
 
+def period_of(day: str, freq: str) -> str:
+    """The label of the period holding ``day``, written as the charts write it.
+
+    Example:
+        >>> period_of("2026-10-17", "month"), period_of("2026-10-17", "week")
+        ('2026-10', '2026-W42')
+    """
+    return period_label(pd.Timestamp(day).to_period(PANDAS_FREQ[freq]), freq)
+
+
 def nps_segments(nps: dict[str, Any] | None, skip: tuple[str, ...] = ("touchpoint", "issue")) -> dict[str, pd.DataFrame]:
     """NPS per segment of every breakdown in ``nps.json`` (channel, language, ...) with its margin of error."""
     out = {}

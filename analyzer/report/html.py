@@ -30,6 +30,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analyzer import schema as S
+from analyzer.periods import period_length
 from analyzer.report import charts as C
 from analyzer.report import svg
 from analyzer.report.saved import SavedRun
@@ -158,6 +159,27 @@ def _over_time(run: SavedRun, titles: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
+def _ticket_charts(run: SavedRun) -> list[dict[str, Any]]:
+    """For each closed ticket with dated comments: the issue's comments per period, the closing period marked."""
+    if run.tickets is None or run.tickets.empty:
+        return []
+    freq = (run.nps or {}).get("periods", {}).get("freq")
+    out = []
+    for t in run.tickets.to_dict("records"):
+        closed = t.get("closed_at")
+        if t.get("status") != "closed" or _missing(closed) or not closed:
+            continue
+        table = C.mentions_over_time(run.comments, S.ISSUE_IDS, [str(t["issue_id"])], freq=freq)
+        if table.empty or len(table) < 2 or table.columns.empty:
+            continue
+        mark = C.period_of(str(closed), freq or period_length(run.comments[S.DATE]))
+        title = f"{svg.short(str(t['title']), 40)}: comments per {freq or 'period'}, ticket {t['ticket_key']} closed {closed}"
+        out.append({"title": title, "table": table.rename(columns={str(t["issue_id"]): "comments"}),
+                    "svg": svg.line_chart(table.rename(columns={str(t["issue_id"]): "comments"}), f"ticket-{t['issue_id']}", title, "comments",
+                                          mark=(mark, "closed"))})
+    return out
+
+
 def report_context(run: SavedRun) -> dict[str, Any]:
     """Everything the template shows, computed from the saved outputs."""
     summary, nps = run.summary, run.nps
@@ -182,6 +204,7 @@ def report_context(run: SavedRun) -> dict[str, Any]:
                                            "share of comments", percent=True), "table": languages} if len(languages) else None,
         "quality": C.data_quality(summary, nps),
         "tickets": _records(run.tickets),
+        "ticket_charts": _ticket_charts(run),
         "min_mentions": (nps or {}).get("parameters", {}).get("min_mentions"),
     }
     if int((periods["n"] > 0).sum()) >= 2:

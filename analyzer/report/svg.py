@@ -43,7 +43,8 @@ def _figure(height: float) -> Any:
     return fig
 
 
-def _short(text: str, limit: int = 38) -> str:
+def short(text: str, limit: int = 38) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (axis labels; the hover text keeps it whole)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -87,7 +88,7 @@ def pareto_chart(frame: pd.DataFrame) -> str:
         gid = f"pareto-{i}"
         bar.set_gid(gid)
         tips[gid] = f"{row['title']}: {row['comments']} comments, {row['share_negative']:.0%} negative, {row['cumulative_share']:.0%} of issue comments so far"
-    ax.set_xticks(x, [_short(t, 24) for t in frame["title"]], rotation=55, ha="right", fontsize=8)
+    ax.set_xticks(x, [short(t, 24) for t in frame["title"]], rotation=55, ha="right", fontsize=8)
     ax.set_ylabel("comments")
     ax.set_title("Issues by size (colour: share negative, darker = more)", fontsize=11, loc="left")
     line_ax = ax.twinx()
@@ -114,7 +115,7 @@ def heatmap_chart(counts: pd.DataFrame) -> str:
             text.set_gid(gid)
             tips[gid] = f"{touchpoint}, {sentiment}: {n} segments ({share:.0%} of the touchpoint's)"
     ax.set_xticks(range(len(counts.columns)), list(counts.columns))
-    ax.set_yticks(range(len(counts.index)), [_short(t, 24) for t in counts.index])
+    ax.set_yticks(range(len(counts.index)), [short(t, 24) for t in counts.index])
     ax.xaxis.tick_top()
     ax.set_title("Segments per touchpoint and sentiment (count and row share)", fontsize=11, loc="left", pad=24)
     ax.tick_params(length=0, labelsize=9)
@@ -141,7 +142,7 @@ def forest_chart(enough: pd.DataFrame) -> str:
         interval = f"95% CI {low:+.1f} to {high:+.1f}" if has_interval else "no interval"
         tips[gid] = f"{row['label']}: impact {row['impact']:+.1f} NPS points ({interval}), {row['mentions']} respondents; {row['verdict']}"
     ax.axvline(0, color="#666666", linewidth=0.8)
-    ax.set_yticks(y, [_short(t, 34) for t in enough["label"]])
+    ax.set_yticks(y, [short(t, 34) for t in enough["label"]])
     ax.set_xlabel("NPS impact in points (negative: lowers the NPS); line: 95% interval")
     ax.set_title("Why detractors? Impact of each issue (circle) and touchpoint (square)", fontsize=11, loc="left")
     _style(ax)
@@ -149,15 +150,19 @@ def forest_chart(enough: pd.DataFrame) -> str:
 
 
 def line_chart(table: pd.DataFrame, name: str, title: str, ylabel: str, *, labels: dict[str, str] | None = None,
-               counts: pd.DataFrame | None = None, ylim: tuple[float, float] | None = None, partial: Sequence[str] = ()) -> str:
-    """One line per column of ``table`` (periods as rows); missing values leave gaps; a partial period is marked on the axis."""
+               counts: pd.DataFrame | None = None, ylim: tuple[float, float] | None = None, partial: Sequence[str] = (),
+               mark: tuple[str, str] | None = None) -> str:
+    """One line per column of ``table`` (periods as rows); missing values leave gaps; a partial period is marked on the axis.
+
+    ``mark`` (period, label) draws a dashed vertical line at that period, such as the day a ticket was closed.
+    """
     fig = _figure(3.2)
     ax = fig.add_subplot()
     x = np.arange(len(table))
     tips = {}
     for k, column in enumerate(table.columns):
         colour = OKABE_ITO[k % len(OKABE_ITO)]
-        label = _short((labels or {}).get(column, column), 30)
+        label = short((labels or {}).get(column, column), 30)
         ax.plot(x, table[column].astype(float), color=colour, marker="os^vD<>p"[k % 8], markersize=4, linewidth=1.5, label=label)
         for i, value in enumerate(table[column]):
             if pd.isna(value):
@@ -167,6 +172,10 @@ def line_chart(table: pd.DataFrame, name: str, title: str, ylabel: str, *, label
             dot.set_gid(gid)
             n = f" ({int(counts.iat[i, k])} respondents)" if counts is not None else ""
             tips[gid] = f"{label}, {table.index[i]}: {value:.1f}{n}"
+    if mark is not None and mark[0] in list(table.index):
+        at = list(table.index).index(mark[0])
+        ax.axvline(at, color="#D55E00", linestyle="--", linewidth=1.2)
+        ax.annotate(mark[1], (at, 1), xycoords=("data", "axes fraction"), xytext=(3, -10), textcoords="offset points", fontsize=8, color="#D55E00")
     ticks = [f"{p}\n(partial)" if p in partial else str(p) for p in table.index]
     step = max(1, len(ticks) // 8)
     ax.set_xticks(x[::step], ticks[::step], fontsize=8)
@@ -197,7 +206,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str, title: 
         margin = f" ± {errors[i]:.1f}" if errors is not None and not pd.isna(errors[i]) else ""
         n = f" ({counts[i]:,} respondents)" if counts is not None else ""
         tips[gid] = f"{labels[i]}: {value}{margin}{n}"
-    ax.set_yticks(y, [_short(t, 30) for t in labels])
+    ax.set_yticks(y, [short(t, 30) for t in labels])
     if percent:
         from matplotlib.ticker import PercentFormatter
 
