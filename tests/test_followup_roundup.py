@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from analyzer.cli.app import app
 from analyzer.export.ledger import Ledger
 from analyzer.followup.compare import FEWER, STILL_OPEN
+from analyzer.report.rebuild import rebuild
 
 from .conftest import SAMPLE
 from .roundup_server import RoundupServer
@@ -140,6 +141,7 @@ def test_followup_roundup_ticket_closed_then_fewer_mentions(roundup: RoundupServ
     assert f'<a href="{entry.ticket_url}">{entry.ticket_key}</a>' in check and f"closed {closed_day}" in check and FEWER in check
     assert "→ not enough data</td>" in check  # the NPS cost after closing: too few respondents, no number
     assert f"ticket {entry.ticket_key} closed {closed_day}" in check  # the comments per period, the closing period marked
+    assert f"({entry.ticket_key}, closed {closed_day}): {FEWER}" in rebuild(out, "md").read_text(encoding="utf-8")
 
     # 5. offline: a status file gives another closing day and wins; no tracker is asked (no credentials given)
     status = tmp_path / "status.csv"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import analyzer
 from analyzer import schema as S
 from analyzer.cli.app import app
-from analyzer.config import AnalysisConfig, NpsSettings
+from analyzer.config import AdaptSettings, AnalysisConfig, NpsSettings
 from analyzer.report import charts as C
 from analyzer.report.folder import write_outputs
 from analyzer.report.rebuild import rebuild
@@ -173,3 +173,17 @@ def test_analyze_report_errors_are_one_line(tmp_path: Path) -> None:
 def test_columns_written_are_the_contract(saved: Path) -> None:
     issues = pd.read_csv(saved / "issues.csv", encoding="utf-8-sig", nrows=0)
     assert S.NPS_VERDICT in issues.columns
+
+
+def test_other_group_counts_its_real_mentions_among_the_drivers() -> None:
+    texts = ["The courier was late again", "courier late, no call", "the courier was late and rude", "Courier late, as usual"] * 3 + [
+        "The price of the sofa doubled, terrible", "Parking near the store is impossible, awful", "Lovely staff, thank you"]
+    frame = pd.DataFrame({"text": texts, "nps": [i % 11 for i in range(len(texts))]})
+    config = AnalysisConfig(min_issue_size=4, adapt=AdaptSettings(mode="off"), nps=NpsSettings(min_mentions=1, n_boot=0, include_praise=True))
+    result = analyzer.analyze(frame, config)
+    other = result.issues[result.issues["status"] == "other"]
+    assert len(other), "a lone praise comment is below --min-size: it folds into an 'other' group"
+    drivers = result.nps.drivers.set_index("driver")
+    for row in other.to_dict("records"):
+        members = set(result.segments.loc[result.segments["issue_id"] == row["issue_id"], "comment_id"])
+        assert drivers.loc[row["issue_id"], "mentions"] == len(members) > 0  # every comment is its own respondent here

@@ -40,7 +40,7 @@ def _impact(row: pd.Series) -> str:
 
 
 def markdown_digest(run: SavedRun, top: int = TOP) -> str:
-    """The digest: counts, NPS with its band and last change, "Why detractors?", the largest issues and praise."""
+    """The digest: counts, NPS with its band and last change, "Why detractors?", the largest issues, praise and exported tickets."""
     s, counts = run.summary, run.summary.get("counts", {})
     lines = [f"# Feedback analysis: {s.get('input', {}).get('name', '')}", ""]
     dates = s.get("dates")
@@ -67,5 +67,10 @@ def markdown_digest(run: SavedRun, top: int = TOP) -> str:
         praise = praise.sort_values([S.N_COMMENTS, S.ISSUE_ID], ascending=[False, True]).head(5)
         named = zip(praise[S.ISSUE_TITLE], praise[S.N_COMMENTS], strict=True)
         lines += ["", "## What customers praise", ""] + [f"- {_cell(t)} ({int(n)} comments)" for t, n in named]
+    if run.tickets is not None and len(run.tickets):
+        lines += ["", "## Did the fix work?", ""]
+        for t in run.tickets.to_dict("records"):
+            closed = f" {t['closed_at']}" if isinstance(t.get("closed_at"), str) and t["closed_at"] else ""
+            lines.append(f"- {_cell(t['title'])} ({t['ticket_key']}, {t['status']}{closed}): {t['verdict']}")
     lines += ["", f"Full report: report.html in {Path(run.folder).name}/ (tables in the CSV files beside it)."]
     return "\n".join(lines) + "\n"
