@@ -120,7 +120,7 @@ def mentions_over_time(comments: pd.DataFrame, column: str, names: list[str] | N
     table = pd.crosstab(periods.loc[mentioned.index].to_numpy(), mentioned.to_numpy()).reindex(span, fill_value=0)
     order = names if names is not None else table.sum().sort_values(ascending=False, kind="stable").index.tolist()[:top]
     table = table.reindex(columns=[n for n in order if n in table.columns])
-    table.index = [period_label(p, length) for p in table.index]
+    table.index = pd.Index([period_label(p, length) for p in table.index], name="period")
     table.columns.name = None
     return table
 

@@ -49,7 +49,8 @@ def _environment() -> Environment:
 
 def _table(frame: pd.DataFrame, index: bool = True) -> dict[str, Any]:
     """A frame as header and rows of text for the template: numbers rounded, shares as percentages, missing as "-"."""
-    frame = frame.reset_index() if index and frame.index.name is not None or (index and not isinstance(frame.index, pd.RangeIndex)) else frame
+    if index and not isinstance(frame.index, pd.RangeIndex):  # a named index (period, touchpoint) is the first column
+        frame = frame.reset_index()
     columns = [" ".join(str(part) for part in c if str(part)) if isinstance(c, tuple) else str(c) for c in frame.columns]
     rows = []
     for values in frame.itertuples(index=False):
