@@ -2,7 +2,7 @@
 
 At 1400 and 400 px wide: no console errors, no network request, the key numbers in the DOM equal
 summary.json / nps.json, nothing wider than the window at 400 px (every <details> opened), no chart text
-outside its chart, and the page prints to PDF. Screenshots and the PDF are kept in $REPORT_ARTIFACTS
+outside its chart, and the page prints to PDF (the screen-only drill-down and data tables left out). Screenshots and the PDF are kept in $REPORT_ARTIFACTS
 (default: .artifacts/report beside the tests) for a person to look at.
 
 .ci/run installs chromium and sets REQUIRE_BROWSER=1, so there a missing browser fails instead of skipping.
@@ -80,7 +80,15 @@ def test_sample_report_in_headless_chromium(sample_run: Path, tmp_path: Path) ->
                 width_seen = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
                 assert width_seen[0] <= width_seen[1], f"at {width} px the page is {width_seen[0]} px wide"
                 if width == 1400:
+                    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+                    page.emulate_media(media="print")  # printed: quotes stay, the drill-down and data tables are for the screen
+                    shown = page.evaluate("() => [...document.querySelectorAll('tr.drill, details.data')]"
+                                          ".filter(e => getComputedStyle(e).display !== 'none').length")
+                    assert shown == 0
                     page.pdf(path=str(artifacts / "report.pdf"), format="A4")
+                    pdf = (artifacts / "report.pdf").read_bytes()
+                    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+                    assert 3 <= pages <= 25, f"the sample prints on {pages} A4 pages"
                 page.close()
         finally:
             browser.close()
