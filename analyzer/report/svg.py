@@ -90,6 +90,7 @@ def pareto_chart(frame: pd.DataFrame) -> str:
         tips[gid] = f"{row['title']}: {row['comments']} comments, {row['share_negative']:.0%} negative, {row['cumulative_share']:.0%} of issue comments so far"
     ax.set_xticks(x, [short(t, 24) for t in frame["title"]], rotation=55, ha="right", fontsize=8)
     ax.set_ylabel("comments")
+    ax.set_xlabel("issue, largest first")
     ax.set_title("Issues by size (colour: share negative, darker = more)", fontsize=11, loc="left")
     line_ax = ax.twinx()
     line_ax.plot(x, 100 * frame["cumulative_share"], color="#D55E00", marker="o", markersize=3, linewidth=1.5)
@@ -117,7 +118,10 @@ def heatmap_chart(counts: pd.DataFrame) -> str:
     ax.set_xticks(range(len(counts.columns)), list(counts.columns))
     ax.set_yticks(range(len(counts.index)), [short(t, 24) for t in counts.index])
     ax.xaxis.tick_top()
-    ax.set_title("Segments per touchpoint and sentiment (count and row share)", fontsize=11, loc="left", pad=24)
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("sentiment of the segment", fontsize=9)
+    ax.set_ylabel("touchpoint", fontsize=9)
+    ax.set_title("Segments per touchpoint and sentiment (count and row share)", fontsize=11, loc="left", pad=8)
     ax.tick_params(length=0, labelsize=9)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -180,6 +184,7 @@ def line_chart(table: pd.DataFrame, name: str, title: str, ylabel: str, *, label
     step = max(1, len(ticks) // 8)
     ax.set_xticks(x[::step], ticks[::step], fontsize=8)
     ax.set_xlim(-0.5, len(x) - 0.5)
+    ax.set_xlabel("period")
     if ylim:
         ax.set_ylim(*ylim)
         ax.axhline(0, color="#999999", linewidth=0.6)
