@@ -130,7 +130,7 @@ class Scenario:
 
     def argv(self, labeled: Path) -> list[str]:
         if self.command == "run":
-            return [str(SAMPLE), "--out", str(self.target), "--force", "-q"]
+            return [str(SAMPLE), "--out", str(self.target), "--force", "-q", "--adapt", "off"]  # the writes are under test, not the teacher
         return ["train", str(labeled), "--out", str(self.target), "--cv", "2", "--force", "-q"]
 
 
