@@ -42,7 +42,6 @@ import pandas as pd
 from analyzer import schema as S
 from analyzer.periods import period_length
 
-Z95 = 1.959963984540054
 PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "quarter": 91.3125}
 
 STILL_OPEN = "still open"
@@ -59,8 +58,8 @@ VERDICTS = (FEWER, NO_CLEAR_CHANGE, MORE, NOT_ENOUGH_AFTER, NOT_ENOUGH_BEFORE, C
 NOT_ENOUGH = "not enough data"
 
 
-def wilson_interval(x: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson's score interval of a proportion x / n.
+def wilson_interval(x: int, n: int) -> tuple[float, float]:
+    """Wilson's score 95% interval of a proportion x / n (statsmodels' ``proportion_confint``); NaN twice when n is 0.
 
     Example:
         >>> [round(v, 4) for v in wilson_interval(0, 50)]
@@ -68,15 +67,14 @@ def wilson_interval(x: int, n: int, z: float = Z95) -> tuple[float, float]:
     """
     if n <= 0:
         return math.nan, math.nan
-    p = x / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(x, n, alpha=0.05, method="wilson")
+    return max(0.0, float(low)), min(1.0, float(high))
 
 
-def newcombe_interval(x_before: int, n_before: int, x_after: int, n_after: int, z: float = Z95) -> tuple[float, float]:
-    """Newcombe's hybrid score 95% interval of the change in share, after - before.
+def newcombe_interval(x_before: int, n_before: int, x_after: int, n_after: int) -> tuple[float, float]:
+    """Newcombe's hybrid score 95% interval of the change in share, after - before (statsmodels' ``confint_proportions_2indep``).
 
     Example:
         >>> [round(v, 4) for v in newcombe_interval(10, 40, 10, 40)]
@@ -84,11 +82,10 @@ def newcombe_interval(x_before: int, n_before: int, x_after: int, n_after: int, 
     """
     if n_before <= 0 or n_after <= 0:
         return math.nan, math.nan
-    p1, p2 = x_before / n_before, x_after / n_after
-    low1, high1 = wilson_interval(x_before, n_before, z)
-    low2, high2 = wilson_interval(x_after, n_after, z)
-    change = p2 - p1
-    return change - math.sqrt((p2 - low2) ** 2 + (high1 - p1) ** 2), change + math.sqrt((high2 - p2) ** 2 + (p1 - low1) ** 2)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = confint_proportions_2indep(x_after, n_after, x_before, n_before, method="newcomb", compare="diff", alpha=0.05)
+    return float(low), float(high)
 
 
 def verdict(status: str, n_before: int, n_after: int, low: float, high: float, *, min_comments: int, has_day: bool = True,
