@@ -141,21 +141,12 @@ def print_top_issues(console: Console, issues: Any, n: int = 5) -> None:
     for name in ("id", "issue", "comments", "negative", "trend", "NPS impact"):
         table.add_column(name, justify="right" if name in ("comments", "negative") else "left", no_wrap=True, overflow="ellipsis",
                          min_width=widths[name] if name != "issue" else None, max_width=widths[name] if name == "issue" else None)
+    from analyzer.nps.words import impact_text
+
     for row in rows.to_dict("records"):
         table.add_row(row["issue_id"], escape(str(row["title"])), f"{row['n_comments']:,}", f"{row['share_negative']:.0%}", row["trend"],
-                      _impact(row))
+                      impact_text(row))
     console.print(table)
-
-
-def _impact(row: dict[str, Any]) -> str:
-    """An issue's NPS impact for the terminal: the figure with its interval, "not enough data", or "-" without NPS."""
-    if row.get("nps_verdict") == "not enough data":
-        return "not enough data"
-    value = row.get("nps_impact")
-    if value is None or value != value:
-        return "-"
-    low, high = row.get("nps_impact_low"), row.get("nps_impact_high")
-    return f"{value:+.1f}" + ("" if low is None or low != low else f" ({low:+.1f} to {high:+.1f})")
 
 
 def print_labeled_rejects(reporter: RichReporter, data: LabeledSet, limit: int = 10) -> None:

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import pandas as pd
@@ -62,6 +63,23 @@ def top_drivers_text(report: HasDrivers | pd.DataFrame, n: int = 5) -> list[str]
     if len(short):
         lines.append(not_enough_text(short, int(_needed(report))))
     return lines
+
+
+def impact_text(row: Mapping[str, Any]) -> str:
+    """An issue row's NPS impact in one cell: "not enough data", "-" without NPS, else the figure with its interval.
+
+    Example:
+        >>> impact_text({"nps_verdict": "not enough data", "nps_impact": float("nan")}), impact_text({"nps_impact": None})
+        ('not enough data', '-')
+        >>> impact_text({"nps_verdict": "driver of detractors", "nps_impact": -6.2, "nps_impact_low": -9.0, "nps_impact_high": -3.1})
+        '-6.2 (-9.0 to -3.1)'
+    """
+    if row.get("nps_verdict") == NOT_ENOUGH:
+        return NOT_ENOUGH
+    value, low, high = row.get("nps_impact"), row.get("nps_impact_low"), row.get("nps_impact_high")
+    if value is None or pd.isna(value):
+        return "-"
+    return f"{value:+.1f}" + ("" if low is None or pd.isna(low) else f" ({low:+.1f} to {high:+.1f})")
 
 
 def not_enough_text(short: pd.DataFrame, needed: int, n: int = 3) -> str:

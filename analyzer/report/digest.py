@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer import schema as S
+from analyzer.nps.words import impact_text
 from analyzer.report.charts import active_complaints
 from analyzer.report.saved import SavedRun, load_run
 
@@ -27,16 +28,6 @@ TOP = 10
 def _cell(text: object) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _impact(row: pd.Series) -> str:
-    if row.get(S.NPS_VERDICT) == "not enough data":
-        return "not enough data"
-    value = row.get(S.NPS_IMPACT)
-    if value is None or pd.isna(value):
-        return "-"
-    low, high = row.get(S.NPS_IMPACT_LOW), row.get(S.NPS_IMPACT_HIGH)
-    return f"{value:+.1f}" + ("" if low is None or pd.isna(low) else f" ({low:+.1f} to {high:+.1f})")
 
 
 def markdown_digest(run: SavedRun, top: int = TOP) -> str:
@@ -58,7 +49,7 @@ def markdown_digest(run: SavedRun, top: int = TOP) -> str:
         table = pd.DataFrame({
             "issue": [_cell(t) for t in complaints[S.ISSUE_TITLE]], "id": complaints[S.ISSUE_ID].tolist(),
             "comments": complaints[S.N_COMMENTS].astype(int).tolist(), "negative": [f"{v:.0%}" for v in complaints[S.SHARE_NEGATIVE]],
-            "trend": complaints[S.TREND].tolist(), "NPS impact": [_impact(r) for _, r in complaints.iterrows()],
+            "trend": complaints[S.TREND].tolist(), "NPS impact": [impact_text(r) for r in complaints.to_dict("records")],
         })
         total = len(active_complaints(run.issues))
         lines += ["", f"## Recurring issues ({min(top, total)} largest of {total})", "", table.to_markdown(index=False)]

@@ -30,6 +30,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analyzer import schema as S
+from analyzer.nps.words import impact_text
 from analyzer.periods import period_length
 from analyzer.report import charts as C
 from analyzer.report import svg
@@ -80,19 +81,6 @@ def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return [] if frame is None or frame.empty else frame.to_dict("records")
 
 
-def _impact_text(row: dict[str, Any]) -> str:
-    """An issue's NPS impact as the page shows it: "not enough data", or the figure with its interval."""
-    verdict = row.get(S.NPS_VERDICT)
-    if verdict == "not enough data":
-        return "not enough data"
-    if _missing(row.get(S.NPS_IMPACT)):
-        return "-"
-    text = f"{row[S.NPS_IMPACT]:+.1f}"
-    if not _missing(row.get(S.NPS_IMPACT_LOW)):
-        text += f" ({row[S.NPS_IMPACT_LOW]:+.1f} to {row[S.NPS_IMPACT_HIGH]:+.1f})"
-    return text
-
-
 def _drill_down(run: SavedRun) -> dict[str, dict[str, Any]]:
     """Per issue (and praise group): every member comment with its id, sentiment in the issue, score, part and text."""
     seg = run.segments.dropna(subset=[S.ISSUE_ID])
@@ -119,7 +107,7 @@ def _drill_down(run: SavedRun) -> dict[str, dict[str, Any]]:
 def _issue_rows(run: SavedRun) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     issues = _records(run.issues)
     for row in issues:
-        row["impact_text"] = _impact_text(row)
+        row["impact_text"] = impact_text(row)
         row["touchpoint_list"] = ", ".join((str(row.get(S.TOUCHPOINTS) or row.get(S.TOUCHPOINT) or "")).split(";")[:3])
         row["language_list"] = ", ".join(str(row.get(S.LANGUAGES) or "").split(";"))
         row["quotes"] = [q for q in str(row.get(S.EXAMPLES) or "").split("\n") if q]
