@@ -46,6 +46,19 @@ BANDS: dict[str, str] = {
 }
 
 
+def margins_95(n: Any, promoters: Any, detractors: Any) -> np.ndarray:
+    """Half-widths of the normal-approximation 95% intervals of NPS values from their counts (NaN where n is 0).
+
+    Example:
+        >>> margins_95([100, 0], [50, 0], [30, 0]).round(1).tolist()
+        [17.1, nan]
+    """
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, d = np.asarray(promoters, dtype=float) / n, np.asarray(detractors, dtype=float) / n
+        return 1.96 * 100 * np.sqrt(np.clip(p + d - (p - d) ** 2, 0.0, None) / n)
+
+
 def float_scores(scores: Any) -> np.ndarray:
     """Scores (an Int64 column, a list with ``None``) as a float array, NaN where missing.
 
@@ -130,10 +143,7 @@ class NpsValue:
             >>> round(NpsValue(100, 50, 20, 30).margin_95, 1)
             17.1
         """
-        if self.n == 0:
-            return None
-        p, d = self.promoters / self.n, self.detractors / self.n
-        return 1.96 * 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / self.n)
+        return None if self.n == 0 else float(margins_95(self.n, self.promoters, self.detractors))
 
     def to_dict(self) -> dict[str, Any]:
         """Counts, shares and score for ``nps.json``.

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analyzer import schema as S
+from analyzer.nps.arithmetic import margins_95
 from analyzer.nps.breakdowns import period_label
 from analyzer.periods import PANDAS_FREQ, period_length
 
@@ -80,10 +80,8 @@ def nps_periods(nps: dict[str, Any] | None) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["period", "n", "nps", "margin_95", "partial"])
     frame = frame.copy()
-    n = frame["n"].where(frame["n"] > 0)
-    p, d = frame["promoters"] / n, frame["detractors"] / n
     frame["nps"] = pd.to_numeric(frame["nps"], errors="coerce").where(frame["n"] > 0)
-    frame["margin_95"] = 1.96 * 100 * np.sqrt(np.clip(p + d - (p - d) ** 2, 0, None) / n)
+    frame["margin_95"] = margins_95(frame["n"], frame["promoters"], frame["detractors"])
     frame["partial"] = frame["partial"] if "partial" in frame.columns else False
     return frame[["period", "n", "nps", "margin_95", "partial"]].reset_index(drop=True)
 
@@ -142,8 +140,7 @@ def nps_segments(nps: dict[str, Any] | None, skip: tuple[str, ...] = ("touchpoin
         frame = pd.DataFrame(rows)
         if by in skip or frame.empty:
             continue
-        p, d = frame["promoters"] / frame["n"], frame["detractors"] / frame["n"]
-        frame["margin_95"] = 1.96 * 100 * np.sqrt(np.clip(p + d - (p - d) ** 2, 0, None) / frame["n"])
+        frame["margin_95"] = margins_95(frame["n"], frame["promoters"], frame["detractors"])
         out[by] = frame[["segment", "n", "nps", "margin_95", "note"]].reset_index(drop=True)
     return out
 

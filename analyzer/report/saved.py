@@ -26,8 +26,8 @@ import pandas as pd
 
 from analyzer import schema as S
 from analyzer.errors import UsageError
+from analyzer.report.tables import FORMULA_START
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTRACT = {"comments": S.COMMENT_COLUMNS, "segments": S.SEGMENT_COLUMNS, "issues": S.ISSUE_COLUMNS, "rejects": S.REJECT_COLUMNS}
 
 
@@ -100,7 +100,7 @@ def _table(path: Path, folder: Path, columns: tuple[S.Column, ...]) -> pd.DataFr
 
 def _unprotect(value: str) -> str:
     """Undo the writer's formula guard: ``'=1+1`` was ``=1+1``."""
-    return value[1:] if value[:1] == "'" and value[1:2] and value[1:2] in _FORMULA_START else value
+    return value[1:] if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_START else value
 
 
 def _typed(values: pd.Series, dtype: str | None) -> pd.Series:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analyzer import schema as S
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,11 +31,11 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         ["'@SUM(A1)", "'-", 'fine']
     """
     out = frame.copy()
-    out.columns = [("'" + name) if isinstance(name, str) and name.startswith(_FORMULA_START) else name for name in out.columns]
+    out.columns = [("'" + name) if isinstance(name, str) and name.startswith(FORMULA_START) else name for name in out.columns]
     for column in out.columns:
         if out[column].dtype == "string" or out[column].dtype == object:
             values = out[column].astype("string")
-            risky = values.str.startswith(_FORMULA_START).fillna(False)
+            risky = values.str.startswith(FORMULA_START).fillna(False)
             if risky.any():
                 out[column] = values.where(~risky, "'" + values)
     return out
