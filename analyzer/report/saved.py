@@ -91,7 +91,10 @@ def _table(path: Path, folder: Path, columns: tuple[S.Column, ...]) -> pd.DataFr
         raise UsageError(f"{path}: not a CSV table a run writes ({error}); run the analysis again to rewrite it") from None
     frame.columns = [_unprotect(str(c)) for c in frame.columns]
     for column in frame.columns:
-        frame[column] = frame[column].map(_unprotect, na_action="ignore").astype("string")
+        values = frame[column]
+        guarded = values.str.startswith("'").fillna(False) & values.str[1:2].isin(FORMULA_START).fillna(False)
+        if guarded.any():  # only the cells the writer guarded: a vector test, not a call per cell
+            frame.loc[guarded, column] = values[guarded].str[1:]
     dtypes = {c.name: c.dtype for c in columns}
     for column in frame.columns:
         frame[column] = _typed(frame[column], dtypes.get(column))
